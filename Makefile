@@ -1,0 +1,61 @@
+# The README's two commands: `make site` and `make test`. Everything runs from .venv/.
+PY      := .venv/bin/python
+POWERS  ?= powers
+OUT     ?= site
+APT_PKGS := graphviz fonts-noto-cjk chromium poppler-utils zbar-tools default-jre-headless
+
+.PHONY: setup system-deps check site build serve pdf test lint format bench clean
+
+setup: .venv/.installed system-deps
+
+# Debian packages, installed only when missing (CI runs as root on a clean machine).
+system-deps:
+	@missing=""; \
+	command -v dot >/dev/null || missing="$$missing graphviz"; \
+	fc-list :lang=zh 2>/dev/null | grep -qi 'noto.*cjk' || missing="$$missing fonts-noto-cjk"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  echo "安装系统软件包:$$missing"; \
+	  SUDO=$$(command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+.venv/.installed: requirements.in constraints.txt pyproject.toml
+	python3 -m venv .venv
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -r requirements.in
+	$(PY) -m pip install -q --no-deps -e .
+	touch $@
+
+check: setup
+	$(PY) -m generator check --strict $(POWERS)
+
+build: setup
+	$(PY) -m generator build --powers $(POWERS) --out $(OUT)
+
+site: setup
+	$(PY) -m mkdocs build --strict
+	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+pdf: setup
+	$(PY) -m generator pdf --powers $(POWERS) --out $(OUT)
+
+test: setup
+	$(PY) -m pytest -q
+
+lint: setup
+	.venv/bin/ruff check generator mkdocs_qlqd tests
+	.venv/bin/ruff format --check generator mkdocs_qlqd tests
+
+format: setup
+	.venv/bin/ruff check --fix generator mkdocs_qlqd tests
+	.venv/bin/ruff format generator mkdocs_qlqd tests
+
+bench: setup
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf site .cache
