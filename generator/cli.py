@@ -12,6 +12,7 @@ from .cliutil import powers_option, print_report
 from .schema import json_schema_text
 from .validate import check_catalogue
 
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__)
 def main() -> None:

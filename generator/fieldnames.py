@@ -71,5 +71,3 @@ def unknown_key_hint(model: type[BaseModel], loc: Loc) -> str:
     if close:
         return f",是否应为「{close[0]}」({holder.model_fields[close[0]].title})?"
     return ",可用字段:" + "、".join(known)
-
-

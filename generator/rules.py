@@ -52,7 +52,9 @@ def code_problems(catalogue: Catalogue, dept: Department, power: Power) -> Itera
     if parts["prefix"] != expected_prefix:
         yield problem("E203", path, _at(power, "code"), "code", code=rec.code, expected=expected_prefix)
     if dept.record and parts["dept"] != dept.record.code:
-        yield problem("E204", path, _at(power, "code"), "code", code=rec.code, expected=dept.record.code, dept=dept.slug)
+        yield problem(
+            "E204", path, _at(power, "code"), "code", code=rec.code, expected=dept.record.code, dept=dept.slug
+        )
     codes = catalogue.record.category_codes()
     if rec.category not in codes:
         names = "、".join(codes)
@@ -121,7 +123,7 @@ def find_cycle(steps: list[Step], ids: dict[str, Step]) -> list[str] | None:
         trail.append(sid)
         for branch in ids[sid].next:
             if state.get(branch.to) == 1:
-                return trail[trail.index(branch.to) :] + [branch.to]
+                return [*trail[trail.index(branch.to):], branch.to]
             if branch.to not in state:
                 found = visit(branch.to)
                 if found:
@@ -175,7 +177,9 @@ def _path_length_problems(power: Power, ids: dict[str, Step], reached: set[str])
     if total > limit.promised:
         names = " → ".join(ids[s].name for s in path)
         at = _at(power, "time_limit", "promised")
-        yield problem("E208", power.path, at, "procedure", total=total, unit=limit.unit, route=names, promised=limit.promised)
+        yield problem(
+            "E208", power.path, at, "procedure", total=total, unit=limit.unit, route=names, promised=limit.promised
+        )
 
 
 def discretion_problems(power: Power) -> Iterator[Problem]:
@@ -213,7 +217,9 @@ def sequence_gaps(catalogue: Catalogue, dept: Department) -> Iterator[Problem]:
         missing = sorted(set(range(1, max(present) + 1)) - present)
         if missing:
             shown = "、".join(f"{n:04d}" for n in missing[:20]) + ("…" if len(missing) > 20 else "")
-            yield problem("W201", f"{dept.slug}/", None, "code", category=names.get(cat, cat), cat_code=cat, missing=shown)
+            yield problem(
+                "W201", f"{dept.slug}/", None, "code", category=names.get(cat, cat), cat_code=cat, missing=shown
+            )
 
 
 def duplicate_codes(catalogue: Catalogue) -> Iterator[Problem]:
