@@ -26,9 +26,8 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式")
 def check(powers_dir: Path | None, powers: Path, strict: bool, fmt: str) -> None:
     """检查权力清单,列出所有错误和警告。"""
-    catalogue, report = check_catalogue(powers_dir or powers)
-    count = sum(1 for _ in catalogue.powers()) if catalogue else 0
-    print_report(report, count, as_json=fmt == "json")
+    _, report = check_catalogue(powers_dir or powers)
+    print_report(report, report.records, as_json=fmt == "json")
     failed = bool(report.errors) or (strict and bool(report.warnings))
     sys.exit(1 if failed else 0)
 

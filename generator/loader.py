@@ -152,6 +152,7 @@ def _load_department(folder: Path, walker: _Walker, report: Report) -> Departmen
                 report.add(problem("E013", walker.rel(nested)))
         elif walker.yaml_file(entry) and entry.name != DEPARTMENT_FILE:
             rel = walker.rel(entry)
+            report.records += 1
             record, parsed = read_record(PowerRecord, entry, rel, report)
             if record is not None:
                 dept.powers.append(Power(record, rel, parsed))

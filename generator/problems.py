@@ -83,7 +83,7 @@ class Problem:
         return f"{where}: {self.code} {self.message}"
 
 
-def problem(code: str, path: str, at: tuple[int, int] | None = None, field: str = "", **values: object) -> Problem:
+def problem(code: str, path: str, at: tuple[int, int] | None = None, field: str = "", /, **values: object) -> Problem:
     """Build a problem from its code's message template."""
     line, column = at if at else (None, None)
     return Problem(path, line, column, code, MESSAGES[code].format(**values), field)
@@ -94,6 +94,7 @@ class Report:
     """Every problem a load found, in the order of files and lines."""
 
     problems: list[Problem] = field(default_factory=list)
+    records: int = 0  # power files read, valid or not
 
     def add(self, item: Problem) -> None:
         self.problems.append(item)

@@ -123,7 +123,7 @@ def find_cycle(steps: list[Step], ids: dict[str, Step]) -> list[str] | None:
         trail.append(sid)
         for branch in ids[sid].next:
             if state.get(branch.to) == 1:
-                return [*trail[trail.index(branch.to):], branch.to]
+                return [*trail[trail.index(branch.to) :], branch.to]
             if branch.to not in state:
                 found = visit(branch.to)
                 if found:
