@@ -9,6 +9,7 @@ import click
 
 from . import __version__
 from .cliutil import powers_option, print_report
+from .fieldref import field_reference
 from .schema import json_schema_text
 from .validate import check_catalogue
 
@@ -34,6 +35,7 @@ def check(powers_dir: Path | None, powers: Path, strict: bool, fmt: str) -> None
 
 @main.command()
 @click.option("--kind", type=click.Choice(["power", "department", "catalogue"]), default="power", help="文件种类")
-def schema(kind: str) -> None:
+@click.option("--markdown", is_flag=True, help="输出全部字段和检查代码的说明表(content/fields.md 的内容)")
+def schema(kind: str, markdown: bool) -> None:
     """输出记录的 JSON Schema(供编辑器补全和提示)。"""
-    click.echo(json_schema_text(kind), nl=False)
+    click.echo(field_reference() if markdown else json_schema_text(kind), nl=False)

@@ -221,3 +221,4 @@ KINDS: dict[str, type[Record]] = {
     "department": DepartmentRecord,
     "catalogue": CatalogueRecord,
 }
+KIND_TITLES = {"power": "权力事项", "department": "部门信息", "catalogue": "发布机关"}

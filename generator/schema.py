@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import KINDS
-
-_TITLES = {"power": "权力事项", "department": "部门信息", "catalogue": "发布机关"}
+from .model import KIND_TITLES, KINDS
 
 
 def json_schema(kind: str = "power") -> dict[str, Any]:
     schema = KINDS[kind].model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = _TITLES[kind]
+    schema["title"] = KIND_TITLES[kind]
     return schema
 
 
