@@ -67,7 +67,8 @@ def unknown_key_hint(model: type[BaseModel], loc: Loc) -> str:
     if holder is None or not isinstance(loc[-1], str):
         return ""
     known = list(holder.model_fields)
-    close = difflib.get_close_matches(loc[-1], known, n=1, cutoff=0.6)
+    by_title = {info.title: name for name, info in holder.model_fields.items()}  # 状态: → status
+    close = [by_title[loc[-1]]] if loc[-1] in by_title else difflib.get_close_matches(loc[-1], known, n=1, cutoff=0.6)
     if close:
         return f",是否应为「{close[0]}」({holder.model_fields[close[0]].title})?"
     return ",可用字段:" + "、".join(known)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,6 +20,7 @@ from .yamlsafe import Parsed, YamlRejected, read_yaml
 
 CATALOGUE_FILE = "_catalogue.yaml"
 DEPARTMENT_FILE = "_department.yaml"
+PARALLEL_FROM = 2_000  # below this many files, starting worker processes costs more than it saves
 R = TypeVar("R", bound=Record)
 
 _EXPECTED = {
@@ -22,6 +28,8 @@ _EXPECTED = {
     "int_type": "整数",
     "int_parsing": "整数",
     "int_from_float": "整数",
+    "int_parsing_size": "整数(数值过大)",
+    "finite_number": "整数",
     "list_type": "列表(每项以「- 」开头)",
     "model_type": "映射(「字段: 值」的形式)",
     "model_attributes_type": "映射(「字段: 值」的形式)",
@@ -62,21 +70,46 @@ def _one_problem(model: type[Record], err: Any, loc: tuple, rel: str, parsed: Pa
     return problem("E103", rel, at, where, title=title, expected=expected)
 
 
-def read_record(model: type[R], path: Path, rel: str, report: Report) -> tuple[R | None, Parsed | None]:
-    """Read and validate one file; problems go to the report, and None comes back on failure."""
+def parse_file(path: Path, rel: str) -> Parsed | list[Problem]:
+    """The parsed file, or the problems that kept it from being read."""
     try:
-        parsed = read_yaml(path, rel)
+        return read_yaml(path, rel)
     except YamlRejected as exc:
-        report.extend(exc.problems)
-        return None, None
+        return exc.problems
     except OSError as exc:
-        report.add(problem("E002", rel, detail=f"无法读取文件({exc.strerror})"))
-        return None, None
+        return [problem("E002", rel, detail=f"无法读取文件({exc.strerror})")]
+
+
+def _parse_job(job: tuple[Path, str]) -> Parsed | list[Problem]:
+    return parse_file(*job)
+
+
+def parse_files(jobs: list[tuple[Path, str]]) -> list[Parsed | list[Problem]]:
+    """Parse many files; a large catalogue is spread over every core (parsing is most of a load)."""
+    workers = os.cpu_count() or 1
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        return [parse_file(path, rel) for path, rel in jobs]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(_parse_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+
+
+def validate_parsed(model: type[R], outcome: Parsed | list[Problem], rel: str, report: Report) -> R | None:
+    """Validate a parsed file against its model; problems go to the report, and None comes back on failure."""
+    if isinstance(outcome, list):
+        report.extend(outcome)
+        return None
     try:
-        return model.model_validate(parsed.data), parsed
+        return model.model_validate(outcome.data)
     except ValidationError as exc:
-        report.extend(validation_problems(model, exc, rel, parsed))
-        return None, parsed
+        report.extend(validation_problems(model, exc, rel, outcome))
+        return None
+
+
+def read_record(model: type[R], path: Path, rel: str, report: Report) -> tuple[R | None, Parsed | None]:
+    """Read and validate one file."""
+    outcome = parse_file(path, rel)
+    record = validate_parsed(model, outcome, rel, report)
+    return record, outcome if isinstance(outcome, Parsed) else None
 
 
 class _Walker:
@@ -109,20 +142,40 @@ class _Walker:
         return path.is_file() and path.suffix == ".yaml"
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading makes millions of small objects that all live on; collecting them over and over doubles the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load(root: Path) -> tuple[Catalogue | None, Report]:
     """Read every file under root. The catalogue comes back even with errors, holding the valid records."""
+    with _collector_paused():
+        return _load(root)
+
+
+def _load(root: Path) -> tuple[Catalogue | None, Report]:
     report = Report()
     if not root.is_dir():
         report.add(problem("E017", root.as_posix(), detail=root.as_posix()))
         return None, report
     walker = _Walker(root, report)
     cat_record = _load_catalogue_file(root, walker, report)
-    departments = []
+    departments, power_files = [], []
     for entry in walker.entries(root):
         if entry.is_dir():
-            departments.append(_load_department(entry, walker, report))
+            dept = _load_department(entry, walker, report)
+            departments.append(dept)
+            power_files.extend((dept, path) for path in _power_files(entry, walker))
         elif walker.yaml_file(entry) and entry.name != CATALOGUE_FILE:
             report.add(problem("E013", walker.rel(entry)))
+    _load_powers(power_files, walker, report)
     if cat_record is None:
         return None, report
     return Catalogue(cat_record, departments), report
@@ -146,14 +199,25 @@ def _load_department(folder: Path, walker: _Walker, report: Report) -> Departmen
         report.add(problem("E012", walker.rel(folder) + "/"))
     elif walker.allowed(info):
         dept.record, dept.source = read_record(DepartmentRecord, info, walker.rel(info), report)
+    return dept
+
+
+def _power_files(folder: Path, walker: _Walker) -> list[Path]:
+    """The power files of a department folder; anything nested deeper is reported."""
+    found = []
     for entry in walker.entries(folder):
         if entry.is_dir():
             for nested in sorted(entry.rglob("*.yaml")):
-                report.add(problem("E013", walker.rel(nested)))
+                walker.report.add(problem("E013", walker.rel(nested)))
         elif walker.yaml_file(entry) and entry.name != DEPARTMENT_FILE:
-            rel = walker.rel(entry)
-            report.records += 1
-            record, parsed = read_record(PowerRecord, entry, rel, report)
-            if record is not None:
-                dept.powers.append(Power(record, rel, parsed))
-    return dept
+            found.append(entry)
+    return found
+
+
+def _load_powers(files: list[tuple[Department, Path]], walker: _Walker, report: Report) -> None:
+    jobs = [(path, walker.rel(path)) for _, path in files]
+    report.records += len(jobs)
+    for (dept, _), (_, rel), outcome in zip(files, jobs, parse_files(jobs), strict=True):
+        record = validate_parsed(PowerRecord, outcome, rel, report)
+        if record is not None:
+            dept.powers.append(Power(record, rel, outcome))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from .problems import Problem, problem
 
 MAX_BYTES = 1_000_000  # a power record is a few KB; a megabyte is a mistake or an attack
 MAX_NODES = 50_000  # nodes after alias expansion: bounds "billion laughs"
+MAX_CHARS = 2 * MAX_BYTES  # text after alias expansion: bounds one big value repeated by aliases
 MAX_DEPTH = 40
 
 try:  # the C parser is many times faster; fall back to pure Python where libyaml is missing
@@ -22,7 +24,10 @@ except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
 _TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+# Characters YAML refuses (C0/C1 controls other than tab and line breaks, non-characters).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _KIND = {dict: "映射", list: "列表", str: "文字", int: "数字", float: "数字", bool: "布尔值", type(None): "空值"}
 
 Loc = tuple[str | int, ...]
@@ -30,7 +35,7 @@ Positions = dict[Loc, tuple[int, int]]
 
 # Common PyYAML problems, said in the editor's language.
 _SYNTAX_HINTS = {
-    "mapping values are not allowed here": "此处不能出现冒号「:」(值里有冒号时请给整个值加引号)",
+    "mapping values are not allowed": "此处不能出现冒号「:」(值里有冒号时请给整个值加引号)",
     "could not find expected ':'": "缺少冒号「:」,或缩进不一致",
     "did not find expected key": "缩进不一致,或列表项与字段混写",
     "did not find expected '-' indicator": "列表项缩进不一致",
@@ -43,6 +48,17 @@ _SYNTAX_HINTS = {
     "expected <block end>, but found": "缩进不一致",
     "while scanning a quoted scalar": "引号未闭合",
     "found unexpected ':'": "此处不能出现冒号「:」",
+    "found character that cannot start any token": "值不能以 @、` 或 % 等字符开头,请给整个值加引号",
+    "did not find expected ',' or ']'": "方括号「[ ]」未闭合,或列表项之间缺少逗号",
+    "did not find expected ',' or '}'": "花括号「{ }」未闭合,或字段之间缺少逗号",
+    "did not find expected node content": "缺少内容(括号未闭合,或「-」「:」后没有值?)",
+    "did not find expected alphabetic or numeric character": "锚点(&)或别名(*)缺少名称",
+    "found invalid Unicode character escape code": "双引号内的 \\u 转义无效,可改用单引号",
+    "did not find expected hexdecimal number": "双引号内的 \\x 或 \\u 转义无效,可改用单引号",
+    "found undefined tag handle": "未定义的标签(!),请删除「!」开头的标记",
+    "found incompatible YAML document": "不支持的 YAML 版本声明(%YAML),请删除这一行",
+    "mapping keys are not allowed in this context": "此处不能使用「?」,请给整个值加引号",
+    "did not find expected comment or line break": "此处应换行(| 或 > 之后不能再写内容)",
 }
 
 
@@ -92,7 +108,7 @@ def decode(raw: bytes, rel: str) -> str:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise YamlRejected(problem("E010", rel, (line, 1), line=line))
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         try:
@@ -101,16 +117,45 @@ def decode(raw: bytes, rel: str) -> str:
         except UnicodeDecodeError:
             detail = ",请另存为 UTF-8"
         raise YamlRejected(problem("E001", rel, (line, 1), detail=detail)) from None
+    control = _CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        raise YamlRejected(problem("E010", rel, (line, 1), line=line))
+    return text
+
+
+def _may_nest_deeply(text: str) -> bool:
+    """Cheap bound: nesting depth is at most the flow brackets plus the widest indent-and-dash prefix."""
+    half = MAX_DEPTH // 2
+    if text.count("[") + text.count("{") >= half:
+        return True
+    return any(len(line) - len(line.lstrip(" -?")) >= half for line in text.splitlines())
+
+
+def _check_depth(text: str, rel: str) -> None:
+    """Refuse deep nesting before composing: libyaml's composer recurses and would crash the process."""
+    if not _may_nest_deeply(text):
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                at = (event.start_mark.line + 1, event.start_mark.column + 1)
+                raise YamlRejected(problem("E002", rel, at, detail="嵌套层数过多"))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _compose(text: str, rel: str) -> yaml.Node | None:
     try:
+        _check_depth(text, rel)
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = (mark.line + 1, mark.column + 1) if mark else None
         detail = f"{exc.problem or ''} {exc.context or ''}"
-        if "'\\t'" in detail or "\\t" in repr(exc.problem):
+        if "'\\t'" in detail or "tab character" in detail or _tab_at(text, mark):
             raise YamlRejected(problem("E014", rel, at)) from None
         hint = next((zh for en, zh in _SYNTAX_HINTS.items() if en in detail), None)
         raise YamlRejected(problem("E002", rel, at, detail=hint or (exc.problem or "无法解析"))) from None
@@ -120,6 +165,12 @@ def _compose(text: str, rel: str) -> yaml.Node | None:
         raise YamlRejected(problem("E002", rel, detail="嵌套层数过多")) from None
 
 
+def _tab_at(text: str, mark: yaml.Mark | None) -> bool:
+    """True when the parser stopped at a tab (libyaml does not say so in its message)."""
+    lines = text.splitlines()
+    return bool(mark) and mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t"
+
+
 class _Builder:
     """Turns a composed node graph into plain data, counting nodes as aliases expand."""
 
@@ -127,6 +178,7 @@ class _Builder:
         self.rel = rel
         self.positions: Positions = {}
         self.count = 0
+        self.chars = 0
         self.scalars = SafeConstructor()
         self.duplicates: list[Problem] = []
 
@@ -142,9 +194,7 @@ class _Builder:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
     def value(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise YamlRejected(problem("E005", self.rel, self.mark(node), limit=MAX_NODES))
+        self.grow(node)
         if depth > MAX_DEPTH:
             raise YamlRejected(problem("E002", self.rel, self.mark(node), detail="嵌套层数过多"))
         self.positions.setdefault(loc, self.mark(node))
@@ -154,7 +204,26 @@ class _Builder:
             self.check_tag(node, _TAG + "seq")
             return [self.value(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
         self.check_tag(node, *_SCALAR_TAGS)
-        return self.scalars.construct_object(node)
+        return self.scalar(node)
+
+    def scalar(self, node: yaml.Node) -> Any:
+        """The scalar's value; its text when it only looks like a number or date (2024-13-45, a huge int)."""
+        if node.tag == _STR:  # most values: skip the generic constructor
+            return node.value
+        try:
+            return self.scalars.construct_object(node)
+        except (ValueError, KeyError, AttributeError, OverflowError):
+            self.scalars.recursive_objects.pop(node, None)
+            return node.value
+
+    def grow(self, node: yaml.Node) -> None:
+        """Count a node and its text as aliases expand; refuse what grows past the limits."""
+        self.count += 1
+        pairs = node.value if isinstance(node, yaml.MappingNode) else []
+        self.chars += len(node.value) if isinstance(node, yaml.ScalarNode) else sum(len(k.value) for k, _ in pairs)
+        if self.count > MAX_NODES or self.chars > MAX_CHARS:
+            limit = f"{MAX_NODES} 个节点" if self.count > MAX_NODES else f"{MAX_CHARS} 个字符"
+            raise YamlRejected(problem("E005", self.rel, self.mark(node), limit=limit))
 
     def mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
         self.check_tag(node, _TAG + "map")
