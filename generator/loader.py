@@ -127,7 +127,11 @@ class _Walker:
         """False (and a problem reported) for a symlink that leaves the catalogue."""
         if not path.is_symlink():
             return True
-        target = path.resolve()
+        try:
+            target = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop (Python 3.11 raises RuntimeError)
+            self.report.add(problem("E018", self.rel(path)))
+            return False
         if target == self.real_root or self.real_root in target.parents:
             return True
         self.report.add(problem("E009", self.rel(path), target=target))

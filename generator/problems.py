@@ -13,7 +13,7 @@ MESSAGES: dict[str, str] = {
     "E002": "YAML 格式错误:{detail}",
     "E003": "重复的字段「{key}」(第 {first} 行已出现)",
     "E004": "不允许的 YAML 标签 {tag}:记录里只能写文字、数字、日期、列表和映射",
-    "E005": "文件中的别名(&/*)展开后过大(超过 {limit} 个节点),已拒绝读取",
+    "E005": "文件内容过多,或别名(&/*)展开后过大(超过 {limit}),已拒绝读取",
     "E006": "文件过大({size} 字节,上限 {limit} 字节)",
     "E007": "文件为空",
     "E008": "文件顶层应为映射(「字段: 值」的形式),实际是{actual}",
@@ -26,6 +26,7 @@ MESSAGES: dict[str, str] = {
     "E015": "不支持 YAML 合并键「<<」,请直接写出各字段",
     "E016": "文件扩展名应为 .yaml",
     "E017": "权力清单目录不存在:{detail}",
+    "E018": "符号链接形成循环,无法读取",
     # Fields (E1xx)
     "E101": "缺少必填字段「{title}」({where})",
     "E102": "未知字段「{key}」{hint}",
@@ -86,7 +87,8 @@ class Problem:
 def problem(code: str, path: str, at: tuple[int, int] | None = None, field: str = "", /, **values: object) -> Problem:
     """Build a problem from its code's message template."""
     line, column = at if at else (None, None)
-    return Problem(path, line, column, code, MESSAGES[code].format(**values), field)
+    shown = {key: " ".join(v.splitlines()) if isinstance(v, str) else v for key, v in values.items()}  # one line each
+    return Problem(path, line, column, code, MESSAGES[code].format(**shown), field)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from .loader import DEPARTMENT_FILE
 from .model import PENALTY, PowerRecord, Step
 from .problems import Problem, problem
 
+HINT_STEPS = 30  # hints compare a broken `next` with at most this many step ids: bounds the time a huge file takes
 CODE_PARTS = re.compile(r"^(?P<prefix>[A-Z]{2}[0-9]{2})(?P<dept>[A-Z0-9]{2,4})-(?P<cat>[A-Z]{2})-(?P<seq>[0-9]{4})$")
 
 
@@ -107,36 +108,32 @@ def _broken_references(power: Power, ids: dict[str, Step]) -> Iterator[Problem]:
     for i, step in enumerate(power.record.procedure.steps):
         for j, branch in enumerate(step.next):
             if branch.to not in ids:
-                close = difflib.get_close_matches(branch.to, list(ids), n=1)
-                hint = f",是否应为「{close[0]}」?" if close else ",已有步骤:" + "、".join(ids)
+                close = difflib.get_close_matches(branch.to, list(ids), n=1) if len(ids) <= HINT_STEPS else []
+                shown = "、".join(list(ids)[:HINT_STEPS]) + ("…" if len(ids) > HINT_STEPS else "")
+                hint = f",是否应为「{close[0]}」?" if close else ",已有步骤:" + shown
                 at = _at(power, "procedure", "steps", i, "next", j) or _at(power, "procedure", "steps", i, "next")
                 yield problem("E209", power.path, at, "procedure", step=step.id, target=branch.to, hint=hint)
 
 
 def find_cycle(steps: list[Step], ids: dict[str, Step]) -> list[str] | None:
-    """A cycle of step ids (first id repeated at the end), or None."""
+    """A cycle of step ids (first id repeated at the end), or None. Iterative: a procedure may be long."""
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    trail: list[str] = []
-
-    def visit(sid: str) -> list[str] | None:
-        state[sid] = 1
-        trail.append(sid)
-        for branch in ids[sid].next:
-            if state.get(branch.to) == 1:
-                return [*trail[trail.index(branch.to) :], branch.to]
-            if branch.to not in state:
-                found = visit(branch.to)
-                if found:
-                    return found
-        trail.pop()
-        state[sid] = 2
-        return None
-
     for step in steps:
-        if step.id not in state:
-            found = visit(step.id)
-            if found:
-                return found
+        if step.id in state:
+            continue
+        state[step.id] = 1
+        trail, branches = [step.id], [iter(ids[step.id].next)]
+        while trail:
+            branch = next(branches[-1], None)
+            if branch is None:
+                state[trail.pop()] = 2
+                branches.pop()
+            elif state.get(branch.to) == 1:
+                return [*trail[trail.index(branch.to) :], branch.to]
+            elif branch.to not in state:
+                state[branch.to] = 1
+                trail.append(branch.to)
+                branches.append(iter(ids[branch.to].next))
     return None
 
 
@@ -152,16 +149,26 @@ def reachable(steps: list[Step], ids: dict[str, Step]) -> set[str]:
 
 def longest_path(first: str, ids: dict[str, Step]) -> tuple[int, list[str]]:
     """The largest total of step days along any path from first (the graph has no cycle)."""
-    memo: dict[str, tuple[int, list[str]]] = {}
-
-    def best(sid: str) -> tuple[int, list[str]]:
-        if sid not in memo:
-            tails = [best(b.to) for b in ids[sid].next] or [(0, [])]
-            total, path = max(tails, key=lambda t: t[0])
-            memo[sid] = ((ids[sid].days or 0) + total, [sid, *path])
-        return memo[sid]
-
-    return best(first)
+    best: dict[str, tuple[int, str | None]] = {}  # step -> (days from it to the end, next step on that path)
+    todo = [first]
+    while todo:
+        sid = todo[-1]
+        if sid in best:
+            todo.pop()
+            continue
+        waiting = [b.to for b in ids[sid].next if b.to not in best]
+        if waiting:
+            todo.extend(waiting)
+            continue
+        tails = [(best[b.to][0], b.to) for b in ids[sid].next] or [(0, None)]
+        total, after = max(tails, key=lambda t: t[0])
+        best[sid] = ((ids[sid].days or 0) + total, after)
+    path: list[str] = []
+    step: str | None = first
+    while step is not None:
+        path.append(step)
+        step = best[step][1]
+    return best[first][0], path
 
 
 def _path_length_problems(power: Power, ids: dict[str, Step], reached: set[str]) -> Iterator[Problem]:

@@ -17,6 +17,7 @@ MAX_BYTES = 1_000_000  # a power record is a few KB; a megabyte is a mistake or 
 MAX_NODES = 50_000  # nodes after alias expansion: bounds "billion laughs"
 MAX_CHARS = 2 * MAX_BYTES  # text after alias expansion: bounds one big value repeated by aliases
 MAX_DEPTH = 40
+COMPOSE_DEPTH = 1_000  # nesting checked before composing, far below what overflows libyaml's C stack
 
 try:  # the C parser is many times faster; fall back to pure Python where libyaml is missing
     _Loader: type = yaml.CSafeLoader
@@ -35,6 +36,8 @@ Positions = dict[Loc, tuple[int, int]]
 
 # Common PyYAML problems, said in the editor's language.
 _SYNTAX_HINTS = {
+    "found incompatible YAML document": "不支持的 YAML 版本声明(%YAML),请删除这一行",
+    "directive": "以 % 开头的行是 YAML 指令,请删除这一行(值以 % 开头时请加引号)",
     "mapping values are not allowed": "此处不能出现冒号「:」(值里有冒号时请给整个值加引号)",
     "could not find expected ':'": "缺少冒号「:」,或缩进不一致",
     "did not find expected key": "缩进不一致,或列表项与字段混写",
@@ -56,9 +59,16 @@ _SYNTAX_HINTS = {
     "found invalid Unicode character escape code": "双引号内的 \\u 转义无效,可改用单引号",
     "did not find expected hexdecimal number": "双引号内的 \\x 或 \\u 转义无效,可改用单引号",
     "found undefined tag handle": "未定义的标签(!),请删除「!」开头的标记",
-    "found incompatible YAML document": "不支持的 YAML 版本声明(%YAML),请删除这一行",
     "mapping keys are not allowed in this context": "此处不能使用「?」,请给整个值加引号",
     "did not find expected comment or line break": "此处应换行(| 或 > 之后不能再写内容)",
+    "did not find expected <document start>": "缩进不一致:顶层内容结束后又出现了内容(检查开头几行的缩进和「- 」)",
+    "block sequence entries are not allowed": "此处不能出现列表项「- 」(缩进不一致?)",
+    "found unexpected document indicator": "引号内出现了 --- 或 ... 开头的行(引号未闭合?)",
+    "found an indentation indicator equal to 0": "多行文字标记(| 或 >)后的缩进数字不能为 0",
+    "did not find expected whitespace or line break": "此处缺少空格(「!」「&」「*」标记之后要有空格)",
+    "tag": "标签(!)写法错误,请删除「!」开头的标记,或给整个值加引号",
+    "expected '!'": "标签(!)写法错误,请删除「!」开头的标记,或给整个值加引号",
+    "URI": "标签(!)写法错误,请删除「!」开头的标记,或给整个值加引号",
 }
 
 
@@ -89,7 +99,11 @@ def read_yaml(path: Path, rel: str) -> Parsed:
     raw = path.read_bytes()
     if len(raw) > MAX_BYTES:
         raise YamlRejected(problem("E006", rel, size=len(raw), limit=MAX_BYTES))
-    text = decode(raw, rel)
+    return parse_text(decode(raw, rel), rel)
+
+
+def parse_text(text: str, rel: str) -> Parsed:
+    """Parse and check decoded text, as read_yaml does after reading the file."""
     if not text.strip():
         raise YamlRejected(problem("E007", rel))
     node = _compose(text, rel)
@@ -133,14 +147,14 @@ def _may_nest_deeply(text: str) -> bool:
 
 
 def _check_depth(text: str, rel: str) -> None:
-    """Refuse deep nesting before composing: libyaml's composer recurses and would crash the process."""
-    if not _may_nest_deeply(text):
-        return
+    """Refuse nesting libyaml's composer cannot take: it recurses once per level and would crash the process."""
+    if sum(map(text.count, "[{:-?")) <= COMPOSE_DEPTH:
+        return  # every level of nesting needs one of these characters: this text cannot be that deep
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
-            if depth > MAX_DEPTH:
+            if depth > COMPOSE_DEPTH:
                 at = (event.start_mark.line + 1, event.start_mark.column + 1)
                 raise YamlRejected(problem("E002", rel, at, detail="嵌套层数过多"))
         elif isinstance(event, yaml.CollectionEndEvent):
@@ -152,17 +166,40 @@ def _compose(text: str, rel: str) -> yaml.Node | None:
         _check_depth(text, rel)
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        unclosed = "did not find expected ',' or" in (exc.problem or "")  # point at the bracket that opened it
+        mark = (exc.context_mark if unclosed else None) or exc.problem_mark or exc.context_mark
         at = (mark.line + 1, mark.column + 1) if mark else None
         detail = f"{exc.problem or ''} {exc.context or ''}"
         if "'\\t'" in detail or "tab character" in detail or _tab_at(text, mark):
             raise YamlRejected(problem("E014", rel, at)) from None
+        quote = _unclosed_quote(text, mark)
+        if quote:
+            detail = "引号未闭合(这一行的值以引号开头,却没有结束的引号)"
+            raise YamlRejected(problem("E002", rel, quote, detail=detail)) from None
         hint = next((zh for en, zh in _SYNTAX_HINTS.items() if en in detail), None)
         raise YamlRejected(problem("E002", rel, at, detail=hint or (exc.problem or "无法解析"))) from None
     except yaml.YAMLError as exc:
         raise YamlRejected(problem("E002", rel, detail=str(exc).splitlines()[0])) from None
     except RecursionError:
         raise YamlRejected(problem("E002", rel, detail="嵌套层数过多")) from None
+
+
+_OPEN_QUOTE = re.compile(r"""^(\s*(?:-\s+)*(?:[^\s#"'][^#]*?:\s+)?)(["'])""")
+_QUOTED_REST = {'"': re.compile(r'(?:[^"\\]|\\.)*"'), "'": re.compile(r"(?:[^']|'')*'")}
+_AFTER_VALUE = re.compile(r"[ \t]*(?:\r?\n|$|#|[,\]}]|:(?:[ \t\r\n]|$))")  # what may follow a closing quote
+
+
+def _unclosed_quote(text: str, mark: yaml.Mark | None) -> tuple[int, int] | None:
+    """The first line up to the error whose value opens a quote that no proper closing quote ends."""
+    offset = 0
+    for number, line in enumerate(text.split("\n")[: mark.line + 1] if mark else [], 1):
+        found = _OPEN_QUOTE.match(line)
+        if found:
+            closing = _QUOTED_REST[found[2]].match(text, offset + found.end())
+            if not closing or not _AFTER_VALUE.match(text, closing.end()):
+                return number, found.end(1) + 1
+        offset += len(line) + 1
+    return None
 
 
 def _tab_at(text: str, mark: yaml.Mark | None) -> bool:
@@ -212,7 +249,7 @@ class _Builder:
             return node.value
         try:
             return self.scalars.construct_object(node)
-        except (ValueError, KeyError, AttributeError, OverflowError):
+        except (ValueError, KeyError, AttributeError, IndexError, OverflowError):
             self.scalars.recursive_objects.pop(node, None)
             return node.value
 
