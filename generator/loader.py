@@ -64,9 +64,13 @@ def _one_problem(model: type[Record], err: Any, loc: tuple, rel: str, parsed: Pa
         return problem("E106", rel, at, where, title=title)
     if kind == "greater_than_equal":
         return problem("E107", rel, at, where, title=title)
+    if kind == "less_than_equal":
+        return problem("E109", rel, at, where, title=title, limit=err["ctx"]["le"])
     if kind in _DATE_ERRORS:
         return problem("E108", rel, at, where, title=title)
     expected = _EXPECTED.get(kind, err["msg"])
+    if kind == "int_type" and isinstance(err["input"], str) and err["input"].isdigit():
+        expected = _EXPECTED["int_parsing_size"]  # digits too many for YAML to read as a number
     return problem("E103", rel, at, where, title=title, expected=expected)
 
 

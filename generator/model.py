@@ -36,6 +36,8 @@ def F(title: str, description: str = "", **kwargs: Any) -> Any:
 
 
 Text = Annotated[str, Field(min_length=1)]
+# Day counts: whole numbers (a YAML `yes` is not 1 day), at most ten years.
+DAYS: dict[str, Any] = {"strict": True, "ge": 0, "le": 3650}
 
 
 class Record(BaseModel):
@@ -110,13 +112,13 @@ class Fee(Record):
 
 class TimeLimit(Record):
     unit: Literal["工作日", "自然日"] = F("时限单位", "工作日 或 自然日", default="工作日")
-    statutory: int | None = F("法定时限", "整数;0 表示即办;不填表示无明确规定", default=None, ge=0)
-    promised: int | None = F("承诺时限", "整数;原则上比法定时限缩短三分之一以上", default=None, ge=0)
+    statutory: int | None = F("法定时限", "整数;0 表示即办;不填表示无明确规定", default=None, **DAYS)
+    promised: int | None = F("承诺时限", "整数;原则上比法定时限缩短三分之一以上", default=None, **DAYS)
 
 
 class Material(Record):
     name: Text = F("材料名称")
-    copies: int | None = F("份数", default=None, ge=0)
+    copies: int | None = F("份数", default=None, strict=True, ge=0, le=999)
     form: Literal["原件", "复印件", "电子件"] | None = F("材料形式", "原件、复印件 或 电子件", default=None)
 
 
@@ -143,7 +145,7 @@ class Step(Record):
     id: str = F("步骤编号", "本事项内唯一,小写字母、数字和下划线", pattern=r"^[a-z0-9_]+$")
     name: Text = F("步骤名称", "如 受理、审查、决定")
     post: Text = F("承办岗位", "办理这一步的科室或岗位")
-    days: int | None = F("步骤时限", "本步骤的时限,单位同办理时限;0 表示即时", default=None, ge=0)
+    days: int | None = F("步骤时限", "本步骤的时限,单位同办理时限;0 表示即时", default=None, **DAYS)
     does: str | None = F("办理内容", default=None)
     next: NextSteps = F("下一步", "一个步骤编号,或分支列表 [{to, when}];不填表示结束", default_factory=list)
     disclose: str | None = F("公开内容", "本步骤公开的内容", default=None)

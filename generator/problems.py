@@ -36,6 +36,7 @@ MESSAGES: dict[str, str] = {
     "E106": "「{title}」不能为空",
     "E107": "「{title}」不能为负数",
     "E108": "「{title}」应为日期,如 2024-01-01",
+    "E109": "「{title}」不能超过 {limit}",
     # Rules across fields and records (E2xx errors, W2xx warnings)
     "E201": "文件名「{stem}」与权力编码「{code}」不一致,应为 {code}.yaml",
     "E202": "权力编码「{code}」重复,另见 {other}",

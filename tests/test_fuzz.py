@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 import pytest
 import yaml
-from annotated_types import Ge, MinLen
+from annotated_types import Ge, Le, MinLen
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
@@ -152,8 +152,8 @@ def value_strategy(annotation: Any, metadata: list[Any]) -> st.SearchStrategy[An
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return record_strategy(annotation)
     if annotation is int:
-        low = _bound(metadata, Ge)
-        return st.integers(min_value=low.ge if low else -(10**6), max_value=10**6)
+        low, high = _bound(metadata, Ge), _bound(metadata, Le)
+        return st.integers(min_value=low.ge if low else -(10**6), max_value=high.le if high else 10**6)
     if annotation is dt.date:
         return st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2024, 12, 31))
     pattern = _pattern(metadata)
