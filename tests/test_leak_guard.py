@@ -1,0 +1,120 @@
+"""Nothing leaks: canaries planted in every field of confidential and internal-scope powers appear in
+no public output: pages, charts, search index (files and queries), sitemap, PDFs, exports."""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import subprocess
+import sys
+import threading
+import zipfile
+from functools import partial
+from pathlib import Path
+
+import pytest
+from canary import canary_catalogue
+from click.testing import CliRunner
+
+from generator.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def _texts(path: Path) -> list[bytes]:
+    """Every readable form of a built file: raw, decompressed, or extracted text."""
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":  # gzip: sitemap.xml.gz and Pagefind's index chunks
+        return [data, gzip.decompress(data)]
+    if path.suffix == ".pdf":
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True).stdout
+        info = subprocess.run(["pdfinfo", "-enc", "UTF-8", str(path)], capture_output=True, check=True).stdout
+        return [text, info]
+    if zipfile.is_zipfile(path):  # xlsx
+        with zipfile.ZipFile(path) as archive:
+            return [archive.read(name) for name in archive.namelist()]
+    return [data]
+
+
+def _corpus(out: Path) -> dict[str, str]:
+    """Relative path -> lowercased text of everything an output holds."""
+    corpus = {}
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        corpus[path.relative_to(out).as_posix()] = b"\n".join(_texts(path)).decode("utf-8", "replace").lower()
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    work = tmp_path_factory.mktemp("leak")
+    root, never, public = canary_catalogue(work / "powers")
+    out = work / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--powers", str(root), "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    export = CliRunner().invoke(main, ["export", "--powers", str(root), "--xlsx", str(out / "catalogue.xlsx")])
+    assert export.exit_code == 0, export.output
+    return out, never, public
+
+
+def test_outputs_were_built_and_hold_the_public_fields(built):
+    out, _, public = built
+    corpus = _corpus(out)
+    kinds = {Path(name).suffix for name in corpus}
+    assert {".html", ".pdf", ".xlsx", ".gz"} <= kinds, kinds
+    assert any(name.startswith("pagefind/") for name in corpus)
+    everything = "\n".join(corpus.values())
+    for text in public:  # the four public fields of the confidential power are published: the test can see
+        assert text.lower() in everything
+
+
+def test_no_canary_in_any_file(built):
+    out, never, _ = built
+    leaks = [(name, c) for name, text in _corpus(out).items() for c in never if c.lower() in text]
+    assert leaks == []
+
+
+@pytest.mark.browser
+def test_no_canary_found_by_the_search_index(built):
+    from playwright.sync_api import sync_playwright
+
+    out, never, _ = built
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_port}/")
+            counts = page.evaluate(SEARCH_ALL, [*never, "统计调查项目审批"])
+            browser.close()
+    finally:
+        server.shutdown()
+    assert counts.pop() > 0  # the control query finds the public power: the index works
+    assert [(c, n) for c, n in zip(never, counts, strict=True) if n] == []
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SEARCH_ALL = """async (queries) => {
+  // Pagefind splits a code at '-' and matches pages sharing a part, so a hit alone proves nothing:
+  // count the results whose text, title or address really holds the query.
+  const pagefind = await import('/pagefind/pagefind.js');
+  const counts = [];
+  for (const q of queries) {
+    const found = await Promise.all((await pagefind.search(q)).results.map((r) => r.data()));
+    const text = (d) => (d.url + ' ' + d.content + ' ' + JSON.stringify(d.meta)).toLowerCase();
+    counts.push(found.filter((d) => text(d).includes(q.toLowerCase())).length);
+  }
+  return counts;
+}"""
