@@ -36,9 +36,12 @@ check: setup
 build: setup
 	$(PY) -m generator build --powers $(POWERS) --out $(OUT)
 
-site: setup
-	$(PY) -m mkdocs build --strict
-	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+# The whole site (mkdocs build --strict, search index, PDFs) into $(OUT), then a live server that
+# rebuilds the pages when a record changes (it serves pages and search; the PDFs are in $(OUT)/pdf/).
+site: build serve
+
+serve: setup
+	QLQD_POWERS=$(abspath $(POWERS)) NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
 pdf: setup
 	$(PY) -m generator pdf --powers $(POWERS) --out $(OUT)

@@ -1,0 +1,1 @@
+"""The thin MkDocs adapter: the only package that imports mkdocs."""

@@ -1,0 +1,290 @@
+"""The public site's pages as generated Markdown (generator/pages.py), without MkDocs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import markdown
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from site_catalogues import PAYLOAD, hostile_catalogue
+
+from generator.build import source_date_epoch
+from generator.edition import Edition, make_edition
+from generator.model import TimeLimit
+from generator.pages import (
+    days_text,
+    front_matter,
+    procedure_brief,
+    render_pages,
+    saving_text,
+    visible_controls,
+)
+from generator.validate import load_valid
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+CONFIDENTIAL = "FX01TJ-JC-0001"
+INTERNAL = "FX01TJ-NB-0001"
+# Words that occur only in the confidential record's unpublished fields and in the internal record.
+SECRET_WORDS = ["机密甲", "内部乙丙"]
+CHART = '<svg role="img" aria-label="{label}"><title>{label}</title></svg>'
+
+
+def charts_for(edition: Edition) -> dict[str, str]:
+    return {p.code: CHART.format(label=p.code) for p in edition.powers()}
+
+
+@pytest.fixture(scope="module")
+def edition() -> Edition:
+    return make_edition(load_valid(FIXTURE), "public")
+
+
+@pytest.fixture(scope="module")
+def pages(edition: Edition) -> dict[str, str]:
+    return render_pages(edition, charts_for(edition))
+
+
+def split(page: str) -> tuple[dict, str]:
+    """Front matter (parsed as MkDocs does, with YAML) and the Markdown body."""
+    _, head, body = page.split("---\n", 2)
+    return yaml.safe_load(head), body
+
+
+def to_html(page: str) -> BeautifulSoup:
+    """The page body through Python-Markdown with the extensions mkdocs.yml enables."""
+    _, body = split(page)
+    return BeautifulSoup(markdown.markdown(body, extensions=["attr_list", "toc"]), "html.parser")
+
+
+def test_every_public_power_has_a_page_and_no_other_power_does(edition, pages):
+    power_pages = {path.split("/")[1] for path in pages if path.startswith("powers/")}
+    assert power_pages == {p.code for p in edition.powers()}
+    assert CONFIDENTIAL not in power_pages and INTERNAL not in power_pages
+
+
+def test_index_pages_exist(pages):
+    for path in ["index.md", "departments/index.md", "categories/index.md", "withheld/index.md", "fees/index.md"]:
+        assert path in pages
+    assert {"departments/tjj/index.md", "departments/scjg/index.md", "categories/CF/index.md"} <= set(pages)
+    assert "discretion/index.md" in pages and "changes/index.md" in pages
+
+
+def test_internal_power_appears_nowhere(pages):
+    for path, text in pages.items():
+        assert INTERNAL not in text, path
+        assert "内部乙丙" not in text, path
+
+
+def test_confidential_power_appears_only_as_its_four_fields(pages):
+    holding = sorted(path for path, text in pages.items() if CONFIDENTIAL in text)
+    assert holding == ["departments/tjj/index.md", "withheld/index.md"]
+    for path in holding:
+        row = next(tr for tr in to_html(pages[path]).find_all("tr") if CONFIDENTIAL in tr.get_text())
+        assert [td.get_text() for td in row.find_all("td")] == [
+            CONFIDENTIAL,
+            "涉密统计资料保管检查",
+            "行政检查",
+            "涉及国家秘密",
+        ]
+    for path, text in pages.items():
+        assert "机密甲" not in text, path
+
+
+def test_power_page_has_every_section(pages):
+    soup = to_html(pages["powers/FX01TJ-CF-0001/index.md"])
+    ids = [h["id"] for h in soup.find_all("h2")]
+    assert ids == [
+        "basis",
+        "conditions",
+        "fees",
+        "time-limit",
+        "flowchart",
+        "procedure",
+        "rights",
+        "supervision",
+        "complaints",
+        "discretion",
+        "responsibilities",
+        "accountability",
+        "revisions",
+    ]
+    assert soup.find("h1").get_text() == "对统计违法行为的行政处罚"
+    text = soup.get_text()
+    assert "FX01TJ-CF-0001" in text and "执法检查科科长" in text and "复兴区统计局" in text
+    assert "比法定时限缩短 50%" in text and "不收费" in text
+    assert soup.select_one("details summary").get_text() == "条文摘录"
+    assert soup.select_one('figure.qlqd-chart svg[role="img"]')["aria-label"] == "FX01TJ-CF-0001"
+    assert [td.get_text() for td in soup.select("#discretion ~ div table tbody tr")[1].find_all("td")] == [
+        "严重",
+        "拒不改正或造成严重后果",
+        "处五万元以上二十万元以下罚款",
+    ]
+    assert [li.get_text() for li in soup.select(".qlqd-revisions li")] == [
+        "2024-06-01 压缩承诺时限",
+        "2024-01-01 首次公布",
+    ]
+
+
+def test_power_page_lists_the_procedure_as_numbered_text(pages):
+    soup = to_html(pages["powers/FX01TJ-CF-0001/index.md"])
+    steps = soup.select("ol.qlqd-steps > li")
+    assert [li.strong.get_text() for li in steps] == ["立案", "调查取证", "告知", "决定", "送达", "撤销立案"]
+    branches = [li.get_text() for li in steps[1].select("ul ul li")]
+    assert branches == ["拟作出处罚：第 3 步 告知", "违法事实不成立：第 6 步 撤销立案"]
+    assert steps[1].select("ul ul a")[1]["href"] == "#step-close"
+    assert "当事人权利：陈述、申辩、听证" in steps[2].get_text()
+    assert "下一步：办结" in steps[4].get_text()
+
+
+def test_power_page_links_its_pdfs_department_and_category(pages):
+    hrefs = [a["href"] for a in to_html(pages["powers/FX01TJ-XK-0001/index.md"]).find_all("a")]
+    for href in ["../../pdf/FX01TJ-XK-0001.pdf", "../../pdf/FX01TJ-XK-0001-a3.pdf", "../../departments/tjj/"]:
+        assert href in hrefs
+    assert "../../categories/XK/" in hrefs
+
+
+def test_missing_limits_fees_and_materials_are_said_plainly(pages):
+    food = to_html(pages["powers/FX01SJ-XK-0001/index.md"]).select_one(".qlqd-limits").get_text(" ")
+    assert "10 个工作日" in food and "无明确规定" in food and "缩短" not in food
+    inspection = to_html(pages["powers/FX01SJ-JC-0001/index.md"])
+    assert inspection.select_one(".qlqd-limits").get_text(" ").count("无明确规定") == 2
+    assert inspection.find("h2", id="materials") is None
+    assert "暂停" in inspection.get_text()
+    on_the_spot = to_html(pages["powers/FX01SJ-QR-0001/index.md"]).select_one(".qlqd-limits").get_text(" ")
+    assert on_the_spot.count("即办") == 2
+
+
+def test_fees_are_listed_with_their_basis(pages):
+    page = to_html(pages["powers/FX01TJ-XK-0001/index.md"])
+    assert [td.get_text() for td in page.select("#fees ~ div tbody td")[:3]] == [
+        "证书工本费",
+        "每本10至20元",
+        "发改价格〔2015〕XX号",
+    ]
+    public = to_html(pages["fees/index.md"])
+    rows = public.select("tbody tr")
+    assert len(rows) == 1 and "证书工本费" in rows[0].get_text() and "发改价格〔2015〕XX号" in rows[0].get_text()
+
+
+def test_department_page_has_powers_by_category_and_the_time_limit_table(pages):
+    soup = to_html(pages["departments/tjj/index.md"])
+    assert [h.get_text() for h in soup.select("h3")] == ["行政许可（1 项）", "行政处罚（1 项）"]
+    rows = soup.select("table.qlqd-timetable tbody tr")
+    cells = [[td.get_text(" ") for td in row.find_all("td")] for row in rows]
+    assert [c[1:] for c in cells] == [
+        [
+            "执法检查科",
+            "执法检查科科长",
+            "立案 → 调查取证 → 告知/撤销立案 → 决定 → 送达",
+            "30 个工作日",
+            "15 个工作日 比法定时限缩短 50%",
+        ],
+        [
+            "统计科",
+            "统计科科长",
+            "受理 → 审查 → 准予认定/不予认定并说明理由",
+            "20 个工作日",
+            "10 个工作日 比法定时限缩短 50%",
+        ],
+    ]
+    assert "../../pdf/dept/tjj.pdf" in [a["href"] for a in soup.find_all("a")]
+    assert soup.select_one("#search")["data-root"] == "../../"
+
+
+def test_home_page_counts_searches_and_shows_the_latest_changes(pages):
+    meta, _ = split(pages["index.md"])
+    assert meta == {"title": "复兴区人民政府行政权力清单", "qlqd_search": True}
+    soup = to_html(pages["index.md"])
+    counts = {tr.td.get_text(): [td.get_text() for td in tr.find_all("td")[1:]] for tr in soup.select("tbody tr")}
+    assert counts["行政检查"] == ["1", "1"] and counts["复兴区统计局"] == ["2", "1"]
+    assert soup.select_one("#search") is not None
+    latest = [li.get_text() for li in soup.select(".qlqd-revisions li")]
+    assert latest[0] == "2024-06-01 对统计违法行为的行政处罚：压缩承诺时限"
+    assert "pdf/catalogue.pdf" in [a["href"] for a in soup.find_all("a")]
+
+
+def test_category_page_lists_its_powers_with_their_departments(pages):
+    soup = to_html(pages["categories/XK/index.md"])
+    rows = [[td.get_text(" ") for td in tr.find_all("td")] for tr in soup.select("tbody tr")]
+    assert rows == [
+        ["食品经营许可 FX01SJ-XK-0001", "复兴区市场监督管理局", "无明确规定"],
+        ["涉外调查机构资格认定 FX01TJ-XK-0001", "复兴区统计局", "10 个工作日"],
+    ]
+    assert soup.select_one("#search") is not None
+
+
+def test_only_power_pages_are_indexed_for_search(pages):
+    for path, text in pages.items():
+        meta, _ = split(text)
+        assert meta.get("qlqd_index", False) == path.startswith("powers/"), path
+
+
+def test_discretion_index_links_each_violation(pages):
+    soup = to_html(pages["discretion/index.md"])
+    assert [a["href"] for a in soup.select("tbody a") if "discretion-" in a["href"]] == [
+        "../powers/FX01TJ-CF-0001/#discretion-1"
+    ]
+
+
+def test_time_limit_texts():
+    assert days_text(20, "工作日") == "20 个工作日"
+    assert days_text(0, "自然日") == "即办"
+    assert days_text(None, "工作日") == "无明确规定"
+    assert saving_text(TimeLimit(statutory=20, promised=10)) == "比法定时限缩短 50%"
+    assert saving_text(TimeLimit(statutory=3, promised=2)) == "比法定时限缩短 33%"
+    assert saving_text(TimeLimit(statutory=8, promised=5)) == "比法定时限缩短 38%"  # 37.5 rounds half up
+    assert saving_text(TimeLimit(statutory=10, promised=10)) == "与法定时限相同"
+    assert (
+        saving_text(TimeLimit(statutory=10))
+        == saving_text(None)
+        == saving_text(TimeLimit(statutory=0, promised=0))
+        == ""
+    )
+
+
+def test_procedure_brief_layers_branches(edition):
+    record = next(p.record for p in edition.powers() if p.code == "FX01TJ-XK-0001")
+    assert procedure_brief(record) == "受理 → 审查 → 准予认定/不予认定并说明理由"
+
+
+# ---- injection: every record value is inert text ----------------------------------------------------
+
+
+def test_hostile_text_is_shown_as_written_and_never_interpreted(tmp_path):
+    edition = make_edition(load_valid(hostile_catalogue(tmp_path / "powers")), "public")
+    pages = render_pages(edition, charts_for(edition))
+    shown = visible_controls(PAYLOAD)
+    for path, page in pages.items():
+        assert "\u202e" not in page, path
+        soup = to_html(page)
+        assert soup.find("script") is None, path
+        assert not [a["href"] for a in soup.find_all("a") if urlsplit(a["href"]).scheme], path
+        assert "1337" not in soup.get_text(), path
+        if path.startswith(("powers/", "departments/odd")):
+            assert soup.get_text().count(shown) >= 3, path
+    title, _ = split(pages["powers/FX01TJ-CF-0001/index.md"])
+    assert html.unescape(title["title"]) == shown  # escaped once: themes print the title as HTML
+    dept_links = [a["href"] for a in to_html(pages["index.md"]).find_all("a") if "departments/odd" in a["href"]]
+    assert dept_links == ["departments/odd%20dept%26x/"]
+
+
+def test_front_matter_title_is_escaped_json():
+    meta, _ = split(front_matter('a"b<c>') + "body")
+    assert meta == {"title": "a&#34;b&lt;c&gt;"}
+
+
+def test_pages_need_the_public_edition(edition):
+    internal = make_edition(load_valid(FIXTURE), "internal")
+    with pytest.raises(ValueError):
+        render_pages(internal, {})
+
+
+def test_the_build_date_is_the_newest_revision_unless_given(edition, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert source_date_epoch(edition) == int(dt.datetime(2024, 6, 1, tzinfo=dt.UTC).timestamp())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert source_date_epoch(edition) == 1700000000
