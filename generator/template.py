@@ -1,0 +1,255 @@
+"""`new`: a new power file with the next free code and every field, each with its Chinese comment.
+
+The comments are the model's field titles and descriptions, the same source as the JSON Schema.
+Placeholders are empty text (""), which `check` rejects with the field's name and line, so an
+untouched template never passes as a record. Optional fields are written commented out.
+"""
+
+from __future__ import annotations
+
+import sys
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from .catalogue import Department
+from .cliutil import powers_option
+from .codes import category_choices, code_prefix, next_code, resolve_category, used_sequences
+from .fieldnames import _inner_model
+from .fmt import format_text, scalar_text
+from .loader import DEPARTMENT_FILE, load
+from .model import PENALTY, CatalogueRecord, DepartmentRecord, PowerRecord, Revision, Step, TimeLimit
+from .problems import Problem
+from .validate import check_catalogue
+from .yamlsafe import YamlRejected, read_yaml
+
+PLACEHOLDER = ""
+# Optional in the model, but a record should say something: written as placeholders, not commented out.
+_DECIDE = {
+    (PowerRecord, "time_limit"),
+    (PowerRecord, "procedure"),
+    (PowerRecord, "revisions"),
+    (TimeLimit, "statutory"),
+    (TimeLimit, "promised"),
+    (Step, "days"),
+}
+_PREFILL: dict[tuple[type[BaseModel], str], Any] = {
+    (PowerRecord, "status"): "有效",
+    (Step, "id"): "step1",
+    (Revision, "note"): "首次公布",
+}
+NEW_HEADER = (
+    '# 新增的权力事项:请把所有 "" 处填写完整;以 # 开头的行是说明,可以保留。',
+    "# 可选字段已用 # 注释掉,需要时删去行首的「# 」;不适用的字段可以删除。",
+    "# 填好后运行 python -m generator check,它会逐项列出还需要填写或改正的内容。",
+)
+
+
+def field_note(info: FieldInfo) -> str:
+    """The comment for a field: its title, and its description where that says more."""
+    title, description = info.title or "", info.description or ""
+    return title if description in ("", title) else f"{title}:{description}"
+
+
+def _is_list(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is list or any(_is_list(a) for a in typing.get_args(annotation))
+
+
+def _commented(lines: list[str], indent: int) -> list[str]:
+    pad = " " * indent
+    return [line if line[indent:].startswith("#") else f"{pad}# {line[indent:]}" for line in lines]
+
+
+@dataclass
+class _Writer:
+    """Writes a record's fields in model order: given values, placeholders or commented-out fields."""
+
+    penalty: bool
+
+    def fields(self, model: type[BaseModel], values: dict[str, Any], indent: int, sparse: bool = False) -> list[str]:
+        lines: list[str] = []
+        for name, info in model.model_fields.items():
+            if name in values:
+                if values[name] is not None:
+                    lines += self.emit(name, info, values[name], indent)
+            elif not sparse or self.decide(model, name, info):
+                lines += self.placeholder(model, name, info, indent)
+        return lines
+
+    def decide(self, model: type[BaseModel], name: str, info: FieldInfo) -> bool:
+        penalty = model is PowerRecord and name == "discretion" and self.penalty
+        return info.is_required() or (model, name) in _DECIDE or penalty
+
+    def emit(self, name: str, info: FieldInfo, value: Any, indent: int, sparse: bool = True) -> list[str]:
+        pad, note, sub = " " * indent, field_note(info), _inner_model(info.annotation)
+        if isinstance(value, dict) and sub:
+            return [f"{pad}{name}:  # {note}", *self.fields(sub, value, indent + 2)]
+        if isinstance(value, list):
+            if not value:
+                return [f"{pad}{name}: []  # {note}"]
+            return [f"{pad}{name}:  # {note}"] + [line for v in value for line in self.item(sub, v, indent + 2, sparse)]
+        shown = scalar_text(value)
+        return [f"{pad}{name}: {shown}  # {note}" if shown else f"{pad}{name}:  # {note}"]
+
+    def item(self, model: type[BaseModel] | None, value: Any, indent: int, sparse: bool) -> list[str]:
+        """One list item; the dash goes on its first line that is not a comment."""
+        if not (isinstance(value, dict) and model):
+            return [f"{' ' * indent}- {scalar_text(value)}"]
+        body = self.fields(model, value, indent + 2, sparse)
+        first = next(i for i, line in enumerate(body) if not line.lstrip().startswith("#"))
+        body[first] = f"{' ' * indent}- {body[first][indent + 2 :]}"
+        return body
+
+    def skeleton(self, model: type[BaseModel], name: str, info: FieldInfo, commented: bool) -> Any:
+        if (model, name) in _PREFILL:
+            return _PREFILL[model, name]
+        sub = _inner_model(info.annotation)
+        is_list = _is_list(info.annotation)
+        if sub:
+            return [{}] if is_list else {}
+        if is_list:
+            return [PLACEHOLDER]
+        return None if commented else PLACEHOLDER
+
+    def placeholder(self, model: type[BaseModel], name: str, info: FieldInfo, indent: int) -> list[str]:
+        if self.decide(model, name, info):
+            return self.emit(name, info, self.skeleton(model, name, info, False), indent, sparse=False)
+        if info.default_factory is list:
+            sub = _inner_model(info.annotation)
+            example = _commented(self.item(sub, {}, indent + 2, False), indent) if sub else []
+            return [f"{' ' * indent}{name}: []  # {field_note(info)}", *example]
+        if info.default is not None:
+            return self.emit(name, info, info.default, indent)
+        value = self.skeleton(model, name, info, True)
+        return _commented(self.emit(name, info, value, indent, sparse=False), indent)
+
+
+def render_power(values: dict[str, Any], header: tuple[str, ...] = NEW_HEADER) -> str:
+    """A power file in canonical form: values where given, placeholders and commented fields elsewhere.
+
+    A key given as None is left out; list items given as values show only their decided fields."""
+    writer = _Writer(penalty=values.get("category") == PENALTY)
+    text = "\n".join([*header, *writer.fields(PowerRecord, values, 0)]) + "\n"
+    return format_text(text, PowerRecord, "template.yaml")
+
+
+@dataclass
+class DeptTarget:
+    """A department to add powers to, with what is needed to give them codes."""
+
+    root: Path
+    slug: str
+    catalogue: CatalogueRecord
+    department: DepartmentRecord
+    codes: set[str] = field(default_factory=set)  # codes in use (records and file names)
+    names: dict[str, str] = field(default_factory=dict)  # name -> code of the existing powers
+
+    @property
+    def prefix(self) -> str:
+        return code_prefix(self.catalogue.region, self.catalogue.division, self.department.code)
+
+    def category_codes(self) -> dict[str, str]:
+        return self.catalogue.category_codes()
+
+    def folder(self) -> Path:
+        return self.root / self.slug
+
+    def take_code(self, category: str) -> str:
+        """The next free code of a category, marked as used."""
+        cat_code = self.category_codes()[category]
+        code = next_code(self.prefix, cat_code, used_sequences(self.codes, self.prefix, cat_code))
+        self.codes.add(code)
+        return code
+
+
+class TargetError(Exception):
+    """The department cannot take new powers; the message says why."""
+
+
+def department_target(root: Path, slug: str) -> DeptTarget:
+    """The department slug of the catalogue at root, or TargetError with a message for editors."""
+    if not root.is_dir():
+        raise TargetError(f"权力清单目录不存在:{root}")
+    catalogue, report = load(root)
+    if catalogue is None:
+        raise TargetError(_with_problems("无法读取 _catalogue.yaml,请先修正:", report.problems))
+    found = [d for d in catalogue.departments if d.slug == slug]
+    if not found:
+        known = "、".join(d.slug for d in catalogue.departments) or "(无)"
+        raise TargetError(f"未知部门「{slug}」:{root}/ 下没有这个目录。已有部门:{known}")
+    dept = found[0]
+    if dept.record is None:
+        mine = [p for p in report.problems if p.path.startswith(f"{slug}/_department")]
+        raise TargetError(_with_problems(f"部门 {slug} 的 _department.yaml 缺失或有错误,请先修正:", mine))
+    return _target(root, dept, catalogue.record, dept.record)
+
+
+def _target(root: Path, dept: Department, cat: CatalogueRecord, record: DepartmentRecord) -> DeptTarget:
+    """Codes and names in use, from every power file of the folder, valid or not (half-filled files count)."""
+    target = DeptTarget(root, dept.slug, cat, record)
+    target.codes = {p.code for p in dept.powers}
+    for path in sorted((root / dept.slug).glob("*.yaml")):
+        if path.name == DEPARTMENT_FILE:
+            continue
+        target.codes.add(path.stem)
+        if path.is_symlink():
+            continue  # never a record to replace: the loader refuses links, and writing would follow them
+        try:
+            data = read_yaml(path, path.name).data
+        except (YamlRejected, OSError):
+            continue
+        if isinstance(data.get("name"), str) and data["name"].strip():
+            target.names.setdefault(data["name"].strip(), path.stem)
+    return target
+
+
+def _with_problems(message: str, found: list[Problem]) -> str:
+    return "\n".join([message, *(f"  {p}" for p in sorted(set(found), key=str))])
+
+
+def print_todo(root: Path, rels: list[str]) -> int:
+    """Run check and list what is still to be filled in the given files; the number of errors there."""
+    _, report = check_catalogue(root)
+    wanted = set(rels)
+    mine = [p for p in report.sorted() if p.path in wanted]
+    if mine:
+        click.echo("还需要填写或改正(check 的提示,行号指向文件中的位置):")
+        for item in mine:
+            click.echo(f"  {item}")
+    others = len([p for p in report.errors if p.path not in wanted])
+    if others:
+        click.echo(f"另外,清单中其他文件还有 {others} 个错误,可运行 python -m generator check 查看")
+    return len([p for p in mine if p.is_error])
+
+
+@click.command("new")
+@click.argument("dept")
+@click.option("--category", required=True, help="权力类别,如 行政许可(也可写 许可、XK 或国家编码 01)")
+@click.option("--name", required=True, help="项目名称")
+@powers_option
+def new_command(dept: str, category: str, name: str, powers: Path) -> None:
+    """为部门 DEPT(目录名)新建一个权力事项文件,自动分配下一个编码。"""
+    try:
+        target = department_target(powers, dept)
+    except TargetError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    resolved = resolve_category(category, target.category_codes())
+    if resolved is None:
+        click.echo(f"无法识别的权力类别「{category}」。可选:{category_choices(target.category_codes())}", err=True)
+        sys.exit(2)
+    if not name.strip():
+        click.echo("项目名称不能为空", err=True)
+        sys.exit(2)
+    if name.strip() in target.names:
+        click.echo(f"提示:本部门已有同名事项 {target.names[name.strip()]}")
+    code = target.take_code(resolved)
+    path = target.folder() / f"{code}.yaml"
+    path.write_text(render_power({"code": code, "name": name.strip(), "category": resolved}), encoding="utf-8")
+    click.echo(f"已创建 {path.as_posix()}")
+    print_todo(powers, [f"{dept}/{code}.yaml"])

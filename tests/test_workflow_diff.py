@@ -1,0 +1,207 @@
+"""`diff OLD NEW`: powers added, removed, recoded and changed; the flags a reviewer must not miss;
+the check result of NEW. Sides are folders or revisions of a temporary git repository."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from workflow_fixture import FIXTURE, copy_catalogue, run
+
+from generator.diff import FLAG_KINDS, amount
+
+
+def edit(path: Path, *pairs: tuple[str, str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+
+
+URGENT_FEE = "  - item: 加急费\n    standard: 每件50元\n    basis: 文件"
+
+
+def change_everything(powers: Path) -> None:
+    """One change of each kind a reviewer must see, plus an added and a recoded power."""
+    tjj = powers / "tjj"
+    edit(
+        tjj / "FX01TJ-XK-0001.yaml",
+        ("promised: 10  # 比法定时限缩短一半", "promised: 15"),
+        ("standard: 每本10元", "standard: 每本20元"),
+        ("basis: 发改价格〔2015〕100号", "basis: 发改价格〔2015〕100号\n" + URGENT_FEE),
+    )
+    edit(
+        tjj / "FX01TJ-CF-0001.yaml",
+        ("  - law: 河北省统计条例\n    articles: 第三十四条\n", ""),
+        ("      next: investigate\n", "      next: decide\n"),
+        ("    - id: investigate\n      name: 调查取证\n      post: 执法人员\n      days: 5\n      next: decide\n", ""),
+    )
+    edit(tjj / "FX01TJ-NB-0001.yaml", ("status: 有效", "confidential:\n  reason: 涉及工作秘密\nstatus: 有效"))
+    edit(powers / "scj" / "FX01SC-JC-0001.yaml", ("scope: 全社会", "scope: 部门内部"))
+    recoded = tjj / "FX01TJ-QT-0001.yaml"
+    recoded.rename(tjj / "FX01TJ-QZ-0001.yaml")
+    edit(tjj / "FX01TJ-QZ-0001.yaml", ("FX01TJ-QT-0001", "FX01TJ-QZ-0001"), ("其他行政权力", "行政强制"))
+    added = (tjj / "FX01TJ-XK-0001.yaml").read_text(encoding="utf-8")
+    (tjj / "FX01TJ-XK-0002.yaml").write_text(
+        added.replace("FX01TJ-XK-0001", "FX01TJ-XK-0002").replace("统计调查项目审批", "统计调查项目变更审批"),
+        encoding="utf-8",
+    )
+
+
+EXPECTED_FLAGS = {
+    ("FX01TJ-XK-0001", "promised_longer"),
+    ("FX01TJ-XK-0001", "fee_raised"),
+    ("FX01TJ-XK-0001", "fee_added"),
+    ("FX01TJ-CF-0001", "basis_removed"),
+    ("FX01TJ-CF-0001", "steps_removed"),
+    ("FX01TJ-NB-0001", "made_confidential"),
+    ("FX01SC-JC-0001", "made_internal"),
+    ("FX01TJ-XK-0002", "fee_added"),  # a new power that charges is a fee added
+}
+
+
+@pytest.fixture
+def two_folders(tmp_path):
+    new = copy_catalogue(tmp_path, "new")
+    change_everything(new)
+    return FIXTURE, new
+
+
+def test_two_folders_as_json(two_folders):
+    old, new = two_folders
+    result = run("diff", old, new, "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {(f["code"], f["kind"]) for f in report["flags"]} == EXPECTED_FLAGS
+    assert {f["kind"] for f in report["flags"]} == set(FLAG_KINDS)
+    assert [p["code"] for p in report["added"]] == ["FX01TJ-XK-0002"]
+    assert report["removed"] == []
+    assert [(r["old_code"], r["code"]) for r in report["recoded"]] == [("FX01TJ-QT-0001", "FX01TJ-QZ-0001")]
+    changed = ["FX01SC-JC-0001", "FX01TJ-CF-0001", "FX01TJ-NB-0001", "FX01TJ-XK-0001"]
+    assert [c["code"] for c in report["changed"]] == changed
+    xk = next(c for c in report["changed"] if c["code"] == "FX01TJ-XK-0001")
+    promised = next(c for c in xk["changes"] if c["field"] == "time_limit.promised")
+    assert (promised["title"], promised["before"], promised["after"]) == ("办理时限 承诺时限", "10", "15")
+    cf = next(c for c in report["changed"] if c["code"] == "FX01TJ-CF-0001")
+    assert "procedure.steps[investigate].name" in {c["field"] for c in cf["changes"]}  # items followed by id
+    assert report["check"]["errors"] == 0 and report["check"]["warnings"] == 2  # W202 twice: 15 of 20 days
+
+
+def test_two_folders_as_markdown(two_folders):
+    old, new = two_folders
+    text = run("diff", old, new).stdout
+    assert text.startswith("## 权力清单变更报告\n")
+    assert "新增 1 项,删除 0 项,编码变更 1 项,修改 4 项。" in text
+    assert "承诺时限由 10 个工作日延长为 15 个工作日" in text
+    assert "提高收费「证书工本费」:每本10元 → 每本20元" in text
+    assert "删除权力依据 《河北省统计条例》第三十四条" in text
+    assert "删除办理步骤「调查取证」(investigate)" in text
+    assert "改为仅在部门内部公开" in text and "改为涉密不宜公开" in text
+    assert "#### FX01TJ-QT-0001 → FX01TJ-QZ-0001 涉密统计资料管理" in text
+    assert "| 办理时限 承诺时限<br>`time_limit.promised` | 10 | 15 |" in text
+    assert "✅ 0 个错误,2 个警告" in text and "W202" in text
+
+
+def test_no_change_says_so(tmp_path):
+    text = run("diff", FIXTURE, copy_catalogue(tmp_path)).stdout
+    assert "新增 0 项,删除 0 项,编码变更 0 项,修改 0 项。" in text
+    assert "没有需要特别注意的变更" in text
+
+
+def test_removed_unreadable_and_check_errors(tmp_path):
+    new = copy_catalogue(tmp_path)
+    (new / "tjj" / "FX01TJ-NB-0001.yaml").unlink()
+    (new / "tjj" / "FX01TJ-XK-0001.yaml").write_text("code: FX01TJ-XK-0001\nname: [\n", encoding="utf-8")
+    report = json.loads(run("diff", FIXTURE, new, "--format", "json").stdout)
+    assert [p["code"] for p in report["removed"]] == ["FX01TJ-NB-0001"]  # not the file that fails to load
+    assert report["unreadable"] == ["tjj/FX01TJ-XK-0001.yaml"]
+    assert report["check"]["errors"] >= 1
+    text = run("diff", FIXTURE, new).stdout
+    assert "### 无法读取的文件" in text and "❌" in text and "E002" in text
+
+
+def test_markdown_cells_are_escaped(tmp_path):
+    new = copy_catalogue(tmp_path)
+    edit(new / "tjj" / "FX01TJ-XK-0001.yaml", ("office: 统计科", "office: 统计科|<b>加粗</b>\\n"))
+    text = run("diff", FIXTURE, new).stdout
+    row = next(line for line in text.splitlines() if "`office`" in line)
+    assert row.count(" | ") == 2  # three cells, the | in the value escaped
+    assert "<b>" not in text and "统计科\\|\\<b\\>加粗\\</b\\>" in text
+
+
+def test_fee_amounts_use_the_lower_bound_and_units():
+    assert amount("每本10元") == 10
+    assert amount("10至20元") == 10
+    assert amount("每件1.5万元") == 15_000
+    assert amount("按成本收取") is None
+
+
+# --- git revisions --------------------------------------------------------------------------
+
+
+def git(repo: Path, *args: str) -> str:
+    config = ["-c", "user.name=测试", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"]
+    done = subprocess.run(["git", *config, *args], cwd=repo, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    """A repository with the fixture committed, then every change committed on top."""
+    repo = tmp_path / "editors"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "README.md").write_text("编辑仓库\n", encoding="utf-8")
+    git(repo, "add", "README.md")
+    git(repo, "commit", "-q", "-m", "开始")
+    shutil.copytree(FIXTURE, repo / "powers")
+    git(repo, "add", "powers")
+    git(repo, "commit", "-q", "-m", "初始清单")
+    change_everything(repo / "powers")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "修改")
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def test_two_revisions(repo):
+    result = run("diff", "HEAD~1", "HEAD", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {(f["code"], f["kind"]) for f in report["flags"]} == EXPECTED_FLAGS
+    assert (report["old"], report["new"]) == ("HEAD~1", "HEAD")
+    assert not re.search(r"qlqd-diff-|/tmp/", result.stdout)  # no temporary paths in the report
+
+
+def test_revision_against_the_working_folder_and_from_a_subfolder(repo, monkeypatch):
+    edit(repo / "powers" / "scj" / "FX01SC-JC-0001.yaml", ("name: 对食品生产经营者的监督检查", "name: 食品监督检查"))
+    report = json.loads(run("diff", "main", "powers", "--format", "json").stdout)
+    assert [c["code"] for c in report["changed"]] == ["FX01SC-JC-0001"]
+    monkeypatch.chdir(repo / "powers" / "tjj")
+    report = json.loads(run("diff", "HEAD~1", "HEAD", "--powers", "..", "--format", "json").stdout)
+    assert {(f["code"], f["kind"]) for f in report["flags"]} == EXPECTED_FLAGS
+
+
+@pytest.mark.parametrize(
+    ("old", "message"),
+    [
+        ("no-such-branch", "「no-such-branch」既不是目录,也不是 Git 仓库中的修订版本"),
+        ("HEAD~2", "修订版本「HEAD~2」中没有 powers/ 目录"),
+        ("--upload-pack=touch", "既不是目录"),
+    ],
+)
+def test_bad_revisions_get_a_clear_message(repo, old, message):
+    result = run("diff", "--", old, "HEAD")
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+def test_outside_a_repository(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("diff", "HEAD~1", FIXTURE)
+    assert result.exit_code == 1 and "当前目录也不在 Git 仓库中" in result.output
