@@ -11,12 +11,12 @@ from pydantic import BaseModel
 Loc = tuple[str | int, ...]
 
 
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
+def inner_model(annotation: Any) -> type[BaseModel] | None:
     """The model inside list[...], X | None, Annotated[...], if any."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
+        found = inner_model(arg)
         if found:
             return found
     return None
@@ -33,7 +33,7 @@ def _walk(model: type[BaseModel], loc: Loc) -> tuple[type[BaseModel] | None, str
         if info is None:
             return current, title
         title = info.title or part
-        current = _inner_model(info.annotation)
+        current = inner_model(info.annotation)
     return current, title
 
 

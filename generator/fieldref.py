@@ -8,17 +8,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .fieldnames import inner_model
 from .model import KIND_TITLES, KINDS
 from .problems import MESSAGES
 
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 _FILES = {"catalogue": "_catalogue.yaml", "department": "<部门>/_department.yaml", "power": "<部门>/<编码>.yaml"}
-
-
-def _nested(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    return next((m for a in typing.get_args(annotation) if (m := _nested(a))), None)
 
 
 def _rows(model: type[BaseModel], prefix: str = "") -> list[str]:
@@ -27,7 +22,7 @@ def _rows(model: type[BaseModel], prefix: str = "") -> list[str]:
         path = f"{prefix}{name}"
         required = "必填" if info.is_required() else "可选"
         rows.append(f"| `{path}` | {info.title} | {required} | {_cell(info.description or '')} |")
-        inner = _nested(info.annotation)
+        inner = inner_model(info.annotation)
         if inner:
             rows.extend(_rows(inner, f"{path}.{'[].' if _is_list(info.annotation) else ''}".replace(".[].", "[].")))
     return rows

@@ -36,7 +36,7 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
 
 from .cliutil import powers_option
-from .fieldnames import _inner_model
+from .fieldnames import inner_model
 from .loader import CATALOGUE_FILE, DEPARTMENT_FILE
 from .model import CatalogueRecord, DepartmentRecord, PowerRecord, Record
 from .problems import Problem, problem
@@ -90,7 +90,7 @@ def _field(model: type[BaseModel] | None, key: object) -> Any:
 
 def sub_model(model: type[BaseModel] | None, key: object) -> type[BaseModel] | None:
     info = _field(model, key)
-    return _inner_model(info.annotation) if info else None
+    return inner_model(info.annotation) if info else None
 
 
 def _leaves(annotation: Any) -> set[Any]:

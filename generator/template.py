@@ -20,7 +20,7 @@ from pydantic.fields import FieldInfo
 from .catalogue import Department
 from .cliutil import powers_option
 from .codes import category_choices, code_prefix, next_code, resolve_category, used_sequences
-from .fieldnames import _inner_model
+from .fieldnames import inner_model
 from .fmt import format_text, scalar_text
 from .loader import DEPARTMENT_FILE, load
 from .model import PENALTY, CatalogueRecord, DepartmentRecord, PowerRecord, Revision, Step, TimeLimit
@@ -86,7 +86,7 @@ class _Writer:
         return info.is_required() or (model, name) in _DECIDE or penalty
 
     def emit(self, name: str, info: FieldInfo, value: Any, indent: int, sparse: bool = True) -> list[str]:
-        pad, note, sub = " " * indent, field_note(info), _inner_model(info.annotation)
+        pad, note, sub = " " * indent, field_note(info), inner_model(info.annotation)
         if isinstance(value, dict) and sub:
             return [f"{pad}{name}:  # {note}", *self.fields(sub, value, indent + 2)]
         if isinstance(value, list):
@@ -108,7 +108,7 @@ class _Writer:
     def skeleton(self, model: type[BaseModel], name: str, info: FieldInfo, commented: bool) -> Any:
         if (model, name) in _PREFILL:
             return _PREFILL[model, name]
-        sub = _inner_model(info.annotation)
+        sub = inner_model(info.annotation)
         is_list = _is_list(info.annotation)
         if sub:
             return [{}] if is_list else {}
@@ -120,7 +120,7 @@ class _Writer:
         if self.decide(model, name, info):
             return self.emit(name, info, self.skeleton(model, name, info, False), indent, sparse=False)
         if info.default_factory is list:
-            sub = _inner_model(info.annotation)
+            sub = inner_model(info.annotation)
             example = _commented(self.item(sub, {}, indent + 2, False), indent) if sub else []
             return [f"{' ' * indent}{name}: []  # {field_note(info)}", *example]
         if info.default is not None:

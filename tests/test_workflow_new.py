@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel
 from workflow_fixture import FIXTURE, copy_catalogue, run
 
-from generator.fieldnames import _inner_model
+from generator.fieldnames import inner_model
 from generator.model import PowerRecord
 from generator.template import render_power
 from generator.validate import check_catalogue
@@ -120,7 +120,7 @@ def _fields(model: type[BaseModel]) -> set[tuple[str, str]]:
     found = set()
     for name, info in model.model_fields.items():
         found.add((name, info.title))
-        inner = _inner_model(info.annotation)
+        inner = inner_model(info.annotation)
         if inner:
             found |= _fields(inner)
     return found
