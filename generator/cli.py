@@ -8,9 +8,16 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .build import build
 from .cliutil import powers_option, print_report
+from .diff import diff_command
+from .export import export_command
 from .fieldref import field_reference
+from .fmt import fmt_command
+from .importer import import_command
+from .pdf.cli import pdf_command
 from .schema import json_schema_text
+from .template import new_command
 from .validate import check_catalogue
 
 
@@ -39,3 +46,12 @@ def check(powers_dir: Path | None, powers: Path, strict: bool, fmt: str) -> None
 def schema(kind: str, markdown: bool) -> None:
     """输出记录的 JSON Schema(供编辑器补全和提示)。"""
     click.echo(field_reference() if markdown else json_schema_text(kind), nl=False)
+
+
+main.add_command(build)
+main.add_command(fmt_command)
+main.add_command(new_command)
+main.add_command(pdf_command)
+main.add_command(import_command)
+main.add_command(diff_command)
+main.add_command(export_command)

@@ -1,0 +1,166 @@
+"""The PDF stage without rendering: what the sheets say, escaping, chart sizing, version ids, the pieces of
+the splitter that rewrite fonts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf.generic import ArrayObject, FloatObject, NumberObject
+
+from generator.cli import main
+from generator.edition import make_edition
+from generator.pdf import content, layout, split
+from generator.pdf.build import plan
+from generator.pdf.html import booklet_html, sheets_html
+from generator.validate import load_valid
+from generator.version import record_version
+
+FIXTURE = Path(__file__).parent / "fixtures" / "pdf" / "powers"
+INJECTED = "食品经营备案确认<script>alert(1)</script>{{ 7*191 }}"
+
+
+@pytest.fixture(scope="module")
+def edition():
+    return make_edition(load_valid(FIXTURE), "public")
+
+
+def _power(edition, code):
+    return next(p for p in edition.powers() if p.code == code)
+
+
+def test_limits_print_as_the_format_says():
+    assert content.limit_text(None, "工作日") == "无明确规定"
+    assert content.limit_text(0, "工作日") == "即办"
+    assert content.limit_text(20, "自然日") == "20个自然日"
+    assert content.limits(None) == ("无明确规定", "无明确规定")
+
+
+def test_sheet_holds_every_element_of_a_card(edition):
+    sheet = content.power_sheet(_power(edition, "FX01TJ-XK-0001"), edition.catalogue)
+    assert sheet.basis == ["《中华人民共和国统计法》第二十三条", "《涉外调查管理办法》"]
+    assert sheet.fees == ["资格证书工本费:每本10至20元(依据:冀价行费〔2015〕12号)"]
+    assert sheet.materials[0] == "涉外调查机构资格申请表(原件2份)"
+    assert (sheet.statutory, sheet.promised) == ("20个工作日", "10个工作日")
+    assert sheet.url == "https://qlqd.example.gov.cn/powers/FX01TJ-XK-0001/"
+    assert sheet.revised == "2023年3月1日"
+    assert sheet.version == record_version(_power(edition, "FX01TJ-XK-0001").record)
+    assert [c.label for c in sheet.supervision] == ["区纪委监委", "区统计局机关纪委"]
+    assert sheet.hotline == "12345"
+
+
+def test_no_fee_and_no_limit_are_said_in_words(edition):
+    sheet = content.power_sheet(_power(edition, "FX01SJ-QR-0001"), edition.catalogue)
+    assert sheet.fees == ["不收费"]
+    assert (sheet.statutory, sheet.promised) == ("无明确规定", "无明确规定")
+    assert sheet.basis == ["《食品安全法》第三十五条"]  # the title marks are not doubled
+
+
+def test_revision_date_is_the_newest_revision(edition):
+    sheet = content.power_sheet(_power(edition, "FX01TJ-CF-0001"), edition.catalogue)
+    assert sheet.revised == "2024年6月15日"
+
+
+def test_version_changes_with_the_record_and_only_then(edition):
+    record = _power(edition, "FX01TJ-CF-0001").record
+    version = record_version(record)
+    assert re.fullmatch(r"[0-9a-f]{8}", version)
+    assert record_version(record.model_copy()) == version
+    assert record_version(type(record).model_validate(record.model_dump())) == version
+    changed = record.model_copy(update={"fees": [], "office": "执法检查二科"})
+    assert record_version(changed) != version
+    assert record_version(record.model_copy(update={"effective": dt.date(2024, 1, 2)})) != version
+
+
+def test_record_text_is_escaped_in_the_html(edition):
+    sheet = content.power_sheet(_power(edition, "FX01SJ-QR-0001"), edition.catalogue)
+    html = sheets_html("card", [sheet]) + sheets_html("poster", [sheet])
+    assert "<script>" not in html and "<b>加粗</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*191 }}" in html
+    assert "1337" not in html
+
+
+def test_booklet_shows_a_confidential_power_by_its_four_fields_only(edition):
+    whole = content.booklet(edition, edition.departments, edition.catalogue.name)
+    html = booklet_html(whole)
+    for text in ("FX01TJ-JC-0001", "重大国情国力调查数据核查", "行政检查", "涉及国家秘密"):
+        assert text in html
+    for text in ("保密核查科", "密级核查专用条款甲", "秘密启动条件乙", "秘密核查步骤丙", "保密核查岗丁"):
+        assert text not in html
+    assert whole.withheld == 1 and whole.shown == 3
+
+
+def test_internal_powers_are_nowhere(edition):
+    whole = booklet_html(content.booklet(edition, edition.departments, edition.catalogue.name))
+    for text in ("FX01TJ-NB-0001", "机关内部经费支出审批", "财务科内部岗戊", "内部审批步骤庚"):
+        assert text not in whole
+
+
+def test_plan_has_a_card_and_a_poster_per_public_power_and_the_booklets(edition, tmp_path):
+    paths = [o.path for o in plan(edition, tmp_path / "charts")]
+    assert paths == [
+        "FX01SJ-QR-0001.pdf",
+        "FX01TJ-CF-0001.pdf",
+        "FX01TJ-XK-0001.pdf",
+        "FX01SJ-QR-0001-a3.pdf",
+        "FX01TJ-CF-0001-a3.pdf",
+        "FX01TJ-XK-0001-a3.pdf",
+        "dept/scj.pdf",
+        "dept/tjj.pdf",
+        "catalogue.pdf",
+    ]
+
+
+def test_chart_keeps_its_proportions_and_fits_the_box():
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0.00 0.00 300.00 900.00" width="100%" style="x"><g/></svg>'
+    image = layout.fit(svg, 95, 218)
+    assert image.height_pt == pytest.approx(218 * layout.MM, abs=0.01)
+    assert image.width_pt / image.height_pt == pytest.approx(300 / 900, rel=1e-3)
+    assert 'width="300.00pt" height="900.00pt"' in image.svg and "100%" not in image.svg
+    small = layout.fit(svg.replace("300.00 900.00", "30.00 90.00"), 95, 218)
+    assert small.width_pt == pytest.approx(30 * layout.GROW)
+
+
+def test_width_array_round_trips():
+    widths = {1: NumberObject(250), 2: NumberObject(400), 7: FloatObject(500.5), 9: NumberObject(1000)}
+    array = split._width_array(widths)
+    assert [int(x) if not isinstance(x, ArrayObject) else list(x) for x in array] == [
+        1,
+        [250, 400],
+        7,
+        [500.5],
+        9,
+        [1000],
+    ]
+    assert split._widths(array) == widths
+    assert split._widths(ArrayObject([NumberObject(3), NumberObject(5), NumberObject(600)])) == dict.fromkeys(
+        (3, 4, 5), 600
+    )
+
+
+def test_to_unicode_map_holds_the_entries_in_blocks_of_100():
+    entries = {gid: b"%04x" % (0x4E00 + gid) for gid in range(1, 251)}
+    cmap = split._to_unicode(entries)
+    assert cmap.count(b"beginbfchar") == 3 and b"100 beginbfchar" in cmap and b"50 beginbfchar" in cmap
+    assert split._bfchar_entries(cmap) == entries
+
+
+def test_shown_codes_are_read_from_hex_strings():
+    assert split._codes(b"[<0001002a> -20 <ffff>]") == [1, 42, 0xFFFF]
+    assert split._codes(b"(ab)") is None
+    table = {1: 1, 42: 2, 0xFFFF: 3}
+    assert split._rewrite_strings(b"[<0001002a> -20 <ffff>]", table) == b"[<00010002> -20 <0003>]"
+
+
+def test_cli_refuses_a_bad_catalogue_without_a_traceback(tmp_path):
+    root = tmp_path / "powers"
+    shutil.copytree(FIXTURE, root)
+    (root / "tjj" / "FX01TJ-XK-0001.yaml").write_text("code: [", encoding="utf-8")
+    result = CliRunner().invoke(main, ["pdf", "--powers", str(root), "--out", str(tmp_path / "site")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "错误" in result.output
+    assert not (tmp_path / "site").exists()

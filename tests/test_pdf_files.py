@@ -1,0 +1,299 @@
+"""The PDF files themselves, rendered from the fixture catalogue: sizes, fonts, text, QR codes, versions,
+edges, what is left out, and that splitting a shared document gives the same file as rendering alone."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from generator.cli import main
+from generator.edition import make_edition
+from generator.pdf import write_pdfs
+from generator.pdf.build import jobs, plan, render_all
+from generator.pdf.content import booklet
+from generator.pdf.html import booklet_html, stylesheet
+from generator.pdf.render import render_pdf
+from generator.validate import load_valid
+
+pytestmark = pytest.mark.slow
+
+FIXTURE = Path(__file__).parent / "fixtures" / "pdf" / "powers"
+A4, A4_WIDE, A3_WIDE = (595, 842), (842, 595), (1191, 842)
+PUBLIC = ["FX01SJ-QR-0001", "FX01TJ-CF-0001", "FX01TJ-XK-0001"]
+HIDDEN = ["保密核查科", "密级核查专用条款甲", "秘密启动条件乙", "秘密核查步骤丙", "保密核查岗丁"]
+INTERNAL = ["FX01TJ-NB-0001", "机关内部经费支出审批", "财务科内部岗戊", "内部审批步骤庚", "内部财务管理规定己"]
+
+
+def run(*args: str) -> str:
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def text_of(path: Path, *options: str) -> str:
+    return run("pdftotext", "-enc", "UTF-8", *options, str(path), "-")
+
+
+def flat(text: str) -> str:
+    """Extracted text without the line breaks and spaces that wrapping puts in."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def edition():
+    return make_edition(load_valid(FIXTURE), "public")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, edition):
+    work = tmp_path_factory.mktemp("pdf")
+    stale = work / "site" / "pdf" / "FX01TJ-JC-0001.pdf"  # left by an older build, before it became confidential
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"%PDF-1.7 stale")
+    written = write_pdfs(edition, work / "site", work / "cache")
+    return work, written
+
+
+@pytest.fixture(scope="module")
+def pdf_dir(built):
+    return built[0] / "site" / "pdf"
+
+
+def test_writes_the_files_of_the_public_edition_and_removes_stale_ones(built, pdf_dir):
+    names = sorted(p.relative_to(pdf_dir).as_posix() for p in pdf_dir.rglob("*.pdf"))
+    expected = [f"{c}.pdf" for c in PUBLIC] + [f"{c}-a3.pdf" for c in PUBLIC]
+    expected += ["catalogue.pdf", "dept/scj.pdf", "dept/tjj.pdf"]
+    assert names == sorted(expected)
+    assert sorted(built[1]) == sorted(pdf_dir / n for n in expected)
+
+
+def page_sizes(path: Path) -> set[tuple[int, int]]:
+    return {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in PdfReader(path).pages}
+
+
+def test_page_sizes(pdf_dir):
+    for code in PUBLIC:
+        assert page_sizes(pdf_dir / f"{code}.pdf") == {A4}
+        assert page_sizes(pdf_dir / f"{code}-a3.pdf") == {A3_WIDE}
+    for name in ("catalogue.pdf", "dept/tjj.pdf", "dept/scj.pdf"):
+        sizes = page_sizes(pdf_dir / name)
+        assert A4 in sizes and sizes <= {A4, A4_WIDE}  # cover and contents upright, the tables across
+
+
+def test_every_sheet_is_one_page(pdf_dir):
+    for code in PUBLIC:
+        assert len(PdfReader(pdf_dir / f"{code}.pdf").pages) == 1
+        assert len(PdfReader(pdf_dir / f"{code}-a3.pdf").pages) == 1
+
+
+def test_fonts_are_noto_cjk_and_embedded(pdf_dir):
+    for path in sorted(pdf_dir.rglob("*.pdf")):
+        rows = run("pdffonts", str(path)).splitlines()[2:]
+        assert rows, path
+        for row in rows:
+            assert "Noto" in row.split()[0], row
+            assert re.search(r"\byes\s+yes\s+yes\b", row), f"{path.name}: {row}"  # emb sub uni
+
+
+def test_card_text_holds_the_fields(pdf_dir):
+    text = flat(text_of(pdf_dir / "FX01TJ-XK-0001.pdf"))
+    for field in (
+        "涉外调查机构资格认定初审",
+        "FX01TJ-XK-0001",
+        "行政许可",
+        "复兴区统计局",
+        "综合法规科",
+        "《中华人民共和国统计法》第二十三条",
+        "依法设立并具有独立法人资格的调查机构",
+        "涉外调查机构资格申请表(原件2份)",
+        "资格证书工本费:每本10至20元",
+        "法定时限:20个工作日",
+        "承诺时限:10个工作日",
+        "区纪委监委:0310-1234567",
+        "区统计局机关纪委",
+        "要求说明理由",
+        "政务服务热线:12345",
+        "修订日期:2023年3月1日",
+        "https://qlqd.example.gov.cn/powers/FX01TJ-XK-0001/",
+        "权力运行流程图",
+    ):
+        assert flat(field) in text, field
+
+
+def test_card_without_fee_or_limit_says_so(pdf_dir):
+    text = flat(text_of(pdf_dir / "FX01SJ-QR-0001.pdf"))
+    assert "不收费" in text and "法定时限:无明确规定" in text and "承诺时限:无明确规定" in text
+
+
+def test_record_text_prints_as_written(pdf_dir):
+    for name in ("FX01SJ-QR-0001.pdf", "FX01SJ-QR-0001-a3.pdf", "catalogue.pdf"):
+        text = flat(text_of(pdf_dir / name))
+        assert flat("食品经营备案确认<script>alert(1)</script>{{ 7*191 }}") in text, name
+        assert "1337" not in text
+
+
+def test_poster_holds_the_title_and_seven_elements(pdf_dir):
+    text = flat(text_of(pdf_dir / "FX01TJ-CF-0001-a3.pdf"))
+    for field in (
+        "对统计违法行为的行政处罚",
+        "启动条件",
+        "依举报:接到公民、法人或其他组织的举报",
+        "调查取证(执法人员,5个工作日)",
+        "法定时限:30个工作日",
+        "区统计局机关纪委:0310-7654322",
+        "申请听证",
+        "投诉举报",
+        "修订日期:2024年6月15日",
+    ):
+        assert flat(field) in text, field
+
+
+def test_flowchart_text_is_in_the_pdf(pdf_dir):
+    text = flat(text_of(pdf_dir / "FX01TJ-CF-0001.pdf"))
+    for step in ("1.立案", "2.调查取证", "6.撤销立案", "办结"):
+        assert step in text, step
+
+
+@pytest.mark.parametrize("name", ["FX01TJ-CF-0001.pdf", "FX01TJ-CF-0001-a3.pdf"])
+def test_qr_code_decodes_to_the_page_url(pdf_dir, tmp_path, name):
+    run("pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf_dir / name), str(tmp_path / "page"))
+    image = next(tmp_path.glob("page*.png"))
+    decoded = run("zbarimg", "--raw", "-q", str(image)).strip()
+    assert decoded == "https://qlqd.example.gov.cn/powers/FX01TJ-CF-0001/"
+
+
+def test_version_on_the_sheet_changes_with_the_record_and_only_then(edition, tmp_path):
+    power = next(p for p in edition.powers() if p.code == "FX01TJ-CF-0001")
+    changed = dataclasses.replace(power, record=power.record.model_copy(update={"office": "执法检查二科"}))
+    editions = [edition, dataclasses.replace(edition, departments=[_with(d, changed) for d in edition.departments])]
+    versions, files = [], []
+    for n, ed in enumerate([*editions, edition]):
+        out = tmp_path / f"out{n}"
+        write_pdfs(ed, out, tmp_path / f"cache{n}")  # a cache each: every file is rendered anew
+        card = out / "pdf" / "FX01TJ-CF-0001.pdf"
+        versions.append(re.search(r"版本:\s*([0-9a-f]{8})", text_of(card)).group(1))
+        files.append(card.read_bytes())
+    assert versions[0] != versions[1]
+    assert versions[0] == versions[2]
+    assert files[0] == files[2]  # and the same bytes
+
+
+def _with(dept, power):
+    powers = [power if p.code == power.code else p for p in dept.powers]
+    return dataclasses.replace(dept, powers=powers)
+
+
+def test_split_file_is_the_same_as_the_sheet_rendered_alone(edition, tmp_path):
+    outputs = [o for o in plan(edition, tmp_path / "charts") if o.kind == "card"]
+    together = render_all(outputs)
+    assert len(jobs(outputs)) == 1
+    alone = [render_all([o])[0] for o in outputs]
+    assert together == alone
+
+
+def test_cached_files_are_reused(built, edition):
+    work, _ = built
+    before = {p: p.stat().st_mtime_ns for p in (work / "cache" / "pdf").glob("*.pdf")}
+    out = work / "again"
+    write_pdfs(edition, out, work / "cache")
+    after = {p: p.stat().st_mtime_ns for p in (work / "cache" / "pdf").glob("*.pdf")}
+    assert after == before
+    assert (out / "pdf" / "catalogue.pdf").read_bytes() == (work / "site" / "pdf" / "catalogue.pdf").read_bytes()
+
+
+def test_nothing_of_confidential_or_internal_powers_is_printed(pdf_dir):
+    for path in sorted(pdf_dir.rglob("*.pdf")):
+        text = text_of(path) + run("pdfinfo", "-enc", "UTF-8", str(path))
+        for secret in HIDDEN + INTERNAL:
+            assert secret not in flat(text), f"{secret} in {path.name}"
+
+
+def test_booklet_lists_the_confidential_power_with_its_four_fields(pdf_dir):
+    for name in ("catalogue.pdf", "dept/tjj.pdf"):
+        text = flat(text_of(pdf_dir / name))
+        assert "涉密不宜公开行政职权目录" in text
+        assert flat("FX01TJ-JC-0001 重大国情国力调查数据核查 行政检查 涉及国家秘密") in flat(
+            text_of(pdf_dir / name, "-layout")
+        )
+    assert "FX01TJ-JC-0001" not in text_of(pdf_dir / "dept/scj.pdf")
+
+
+def test_booklet_has_the_seed_columns_page_numbers_and_contents(pdf_dir):
+    path = pdf_dir / "catalogue.pdf"
+    pages = len(PdfReader(path).pages)
+    text = flat(text_of(path))
+    for column in (
+        "项目名称",
+        "权力编码",
+        "权力类别",
+        "权力依据",
+        "公开形式/范围/时间",
+        "收费及依据标准",
+        "承办科室和负责人",
+    ):
+        assert column in text, column
+    for column in ("承办岗位", "办理流程", "法定时限", "承诺时限", "不公开理由"):
+        assert column in text, column
+    for number in range(2, pages + 1):
+        assert f"第{number}页共{pages}页" in text
+    contents = flat(text_of(path, "-f", "2", "-l", "2"))
+    tjj_page = next(n for n in range(3, pages + 1) if "复兴区统计局" in text_of(path, "-f", str(n), "-l", str(n)))
+    assert re.search(rf"复兴区统计局\.+{tjj_page}", contents), contents
+
+
+def test_long_tables_run_over_pages_with_their_headers(tmp_path):
+    edition = make_edition(load_valid(_many_powers(tmp_path / "powers", 40)), "public")
+    book = booklet(edition, edition.departments, edition.catalogue.name)
+    pdf, _ = render_pdf(booklet_html(book), stylesheet("booklet"))
+    path = tmp_path / "long.pdf"
+    path.write_bytes(pdf)
+    pages = len(PdfReader(path).pages)
+    table_pages = [n for n in range(3, pages + 1) if "FX01TJ-XK-" in text_of(path, "-f", str(n), "-l", str(n))]
+    assert len(table_pages) >= 3
+    for n in table_pages:
+        assert "项目名称" in text_of(path, "-f", str(n), "-l", str(n)), n
+
+
+def _many_powers(root: Path, count: int) -> Path:
+    shutil.copytree(FIXTURE, root)
+    template = (root / "tjj" / "FX01TJ-XK-0001.yaml").read_text(encoding="utf-8")
+    for n in range(2, count + 1):
+        code = f"FX01TJ-XK-{n:04d}"
+        (root / "tjj" / f"{code}.yaml").write_text(template.replace("FX01TJ-XK-0001", code), encoding="utf-8")
+    return root
+
+
+def test_nothing_is_cut_at_the_page_edges(pdf_dir):
+    edge = 5 * 72 / 25.4  # what most printers cannot print on: 5 mm
+    for path in sorted(pdf_dir.rglob("*.pdf")):
+        bbox = text_of(path, "-bbox")
+        for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', bbox, re.S):
+            width, height = float(page.group(1)), float(page.group(2))
+            for word in re.finditer(
+                r'xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)"', page.group(3)
+            ):
+                x0, y0, x1, y1 = (float(v) for v in word.groups())
+                assert edge <= x0 and edge <= y0 and x1 <= width - edge and y1 <= height - edge, (
+                    f"{path.name}: {word.group(0)}"
+                )
+
+
+def test_booklet_text_is_at_least_10_5_points(pdf_dir):
+    bbox = text_of(pdf_dir / "catalogue.pdf", "-bbox")
+    heights = [float(b) - float(a) for a, b in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', bbox)]
+    # a Noto Sans CJK line box is 1.448 em high: 10.5 pt text gives words 15.2 pt high
+    assert min(heights) >= 10.5 * 1.448 - 0.1
+
+
+def test_cli_writes_the_pdfs_under_out(tmp_path):
+    result = CliRunner().invoke(
+        main, ["pdf", "--powers", str(FIXTURE), "--out", str(tmp_path / "site"), "--cache", str(tmp_path / "c")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "已生成 9 个 PDF 文件" in result.output
+    assert (tmp_path / "site" / "pdf" / "dept" / "tjj.pdf").is_file()
