@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -68,7 +69,7 @@ def swap_into(new: Path, out: Path) -> None:
     """Replace out by new with renames: out is either the old tree or the new one, never a mix."""
     old = None
     if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        old = out.with_name(f".{out.name}.{os.getpid()}.old")
         out.rename(old)
     try:
         new.rename(out)
@@ -80,11 +81,44 @@ def swap_into(new: Path, out: Path) -> None:
         shutil.rmtree(old)
 
 
+def recover_interrupted(out: Path) -> None:
+    """Undo what killed builds left next to out: their half-built .new folders are removed, and a previous
+    site moved aside (.old) is put back if the build died before the new one took its place.
+
+    Only folders named by a build of out whose process is gone are touched: a build still running is left alone.
+    """
+    out = out.resolve()
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(\d+)(?:-\w+\.new|\.old)")
+    if not out.parent.is_dir():
+        return
+    for path in sorted(out.parent.iterdir()):
+        found = pattern.fullmatch(path.name)
+        if found is None or not path.is_dir() or _running(int(found.group(1))):
+            continue
+        if path.suffix == ".old" and not out.exists():
+            path.rename(out)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    """True if another process with this id exists (this process is not the one that left the folder)."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def build_site(powers: Path, out: Path, edition: Edition, cache: Path = DEFAULT_CACHE) -> None:
     """Build every stage into a temporary folder next to out, then swap it in; on failure out is untouched."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=out.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}-", suffix=".new", dir=out.parent))
     try:
         tmp.chmod(0o755)  # mkdtemp makes it private; a published site must be readable by the web server
         run_mkdocs(powers, tmp, cache, source_date_epoch(edition))
@@ -112,8 +146,9 @@ def build_site(powers: Path, out: Path, edition: Edition, cache: Path = DEFAULT_
 )
 def build(powers: Path, out: Path, cache: Path) -> None:
     """生成公开网站(页面、流程图、搜索索引和 PDF)。"""
-    edition = make_edition(load_or_exit(powers), "public")
     try:
+        recover_interrupted(out)  # first, so that even a run with a bad catalogue puts a moved-aside site back
+        edition = make_edition(load_or_exit(powers), "public")
         build_site(powers, out, edition, cache)
     except (GeneratorError, OSError) as exc:
         click.echo(f"生成失败，原有的 {out} 未改动。", err=True)

@@ -6,6 +6,7 @@ All the work is in generator/; this module only connects it to MkDocs' events.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from generator.build import source_date_epoch
 from generator.catalogue import Catalogue
@@ -26,6 +28,11 @@ from generator.problems import GeneratorError
 from generator.validate import check_catalogue
 
 MAX_PROBLEMS_SHOWN = 50
+# Material's drawer and search toggles are checkboxes with autocomplete="off", which HTML does not allow
+# on a checkbox (the Nu validator rejects it); the attribute is dropped from exactly those inputs.
+_TOGGLE_AUTOCOMPLETE = re.compile(
+    r'(<input class="md-toggle" data-md-toggle="(?:drawer|search)"[^>]*) autocomplete="off">'
+)
 
 
 class CatalogueConfig(Config):
@@ -53,7 +60,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.cache_dir = _folder("QLQD_CACHE", base / self.config.cache)
         config.watch.append(str(self.powers_dir))
         self.edition = make_edition(_valid_catalogue(self.powers_dir), "public")
-        config.site_name = str(inert(site_title(self.edition)))  # printed as HTML by the theme
+        # Escaped text as Markup: the theme prints it as HTML, and its `| e` (logo titles) leaves it as it is.
+        config.site_name = inert(site_title(self.edition))
         if not self.serving:  # `mkdocs serve` sets its own address
             config.site_url = safe_url(self.edition.catalogue.site_url)  # for the sitemap and canonical links
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(self.edition)))
@@ -71,6 +79,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for path, text in sorted(pages.items()):
             files.append(File.generated(config, path, content=text))
         return files
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return valid_toggles(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        return valid_toggles(output_content)  # the theme's static pages: 404.html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.pagefind:
@@ -91,6 +105,11 @@ def _valid_catalogue(powers: Path) -> Catalogue:
         more = [f"……另有 {len(lines) - len(shown)} 个错误"] if len(lines) > len(shown) else []
         raise PluginError("\n".join([f"权力清单 {powers} 有 {len(lines)} 个错误：", *shown, *more]))
     return catalogue
+
+
+def valid_toggles(html: str) -> str:
+    """The page without the autocomplete attribute on Material's drawer and search toggles."""
+    return _TOGGLE_AUTOCOMPLETE.sub(r"\1>", html)
 
 
 def safe_url(url: str) -> str:
