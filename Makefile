@@ -50,12 +50,12 @@ test: setup
 	$(PY) -m pytest -q
 
 lint: setup
-	.venv/bin/ruff check generator mkdocs_qlqd tests
-	.venv/bin/ruff format --check generator mkdocs_qlqd tests
+	.venv/bin/ruff check generator mkdocs_qlqd tests benchmarks
+	.venv/bin/ruff format --check generator mkdocs_qlqd tests benchmarks
 
 format: setup
-	.venv/bin/ruff check --fix generator mkdocs_qlqd tests
-	.venv/bin/ruff format generator mkdocs_qlqd tests
+	.venv/bin/ruff check --fix generator mkdocs_qlqd tests benchmarks
+	.venv/bin/ruff format generator mkdocs_qlqd tests benchmarks
 
 bench: setup
 	$(PY) -m benchmarks

@@ -4,17 +4,15 @@ no public output: pages, charts, search index (files and queries), sitemap, PDFs
 from __future__ import annotations
 
 import gzip
-import http.server
 import subprocess
 import sys
-import threading
 import zipfile
-from functools import partial
 from pathlib import Path
 
 import pytest
 from canary import canary_catalogue
 from click.testing import CliRunner
+from sitetools import CHROMIUM, CHROMIUM_ARGS, serve
 
 from generator.cli import main
 
@@ -82,30 +80,16 @@ def test_no_canary_found_by_the_search_index(built):
     from playwright.sync_api import sync_playwright
 
     out, never, _ = built
-    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{server.server_port}/")
-            counts = page.evaluate(SEARCH_ALL, [*never, "统计调查项目审批"])
-            browser.close()
-    finally:
-        server.shutdown()
+    with serve(out) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(url)
+        counts = page.evaluate(SEARCH_ALL, [*never, "统计调查项目审批"])
+        browser.close()
     assert counts.pop() > 0  # the control query finds the public power: the index works
     assert [(c, n) for c, n in zip(never, counts, strict=True) if n] == []
 
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SEARCH_ALL = """async (queries) => {
   // Pagefind splits a code at '-' and matches pages sharing a part, so a hit alone proves nothing:
   // count the results whose text, title or address really holds the query.

@@ -3,34 +3,18 @@ and on a 375 px phone; nothing requested from another host; no page wider than t
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from site_catalogues import FIXTURE
+from sitetools import CHROMIUM, CHROMIUM_ARGS, serve
 
 from generator.build import run_mkdocs
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 800}}
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -38,13 +22,8 @@ def base_url(tmp_path_factory) -> Iterator[str]:
     """The fixture catalogue's site, served on 127.0.0.1."""
     work = tmp_path_factory.mktemp("browser")
     run_mkdocs(FIXTURE, work / "site", work / "cache", 0)
-    handler = functools.partial(_QuietHandler, directory=str(work / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    thread.join()
+    with serve(work / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
