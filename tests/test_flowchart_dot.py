@@ -1,7 +1,9 @@
-"""The DOT text of a flowchart: golden files, the seven required elements, and text made safe."""
+"""The DOT text of a flowchart: golden files (web and print variants), the seven required elements, what the
+print variants keep and leave out, and text made safe."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from pathlib import Path
@@ -12,13 +14,16 @@ from hypothesis import strategies as st
 
 from generator.edition import Edition, EditionPower, make_edition
 from generator.flowchart import chart_label, dot_source
+from generator.flowchart_dot import VARIANTS
 from generator.flowchart_layout import plan
 from generator.flowchart_text import clean, escape, width_of, wrap
 from generator.model import Step
 from generator.validate import load_valid
 
 FIXTURE = Path(__file__).parent / "fixtures" / "flowchart" / "powers"
-GOLDEN = Path(__file__).parent / "golden" / "dot"
+GOLDEN = Path(__file__).parent / "golden" / "dot"  # the web variant; the print variants in sub-folders
+CODES = ["FX01TJ-CF-0001", "FX01SJ-XK-0001", "FX01TJ-QT-0001"]
+PRINT_VARIANTS = ["print", "print-tall"]
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
 
 
@@ -31,10 +36,11 @@ def power_of(edition: Edition, code: str) -> EditionPower:
     return next(p for p in edition.powers() if p.code == code)
 
 
-@pytest.mark.parametrize("code", ["FX01TJ-CF-0001", "FX01SJ-XK-0001", "FX01TJ-QT-0001"])
-def test_dot_matches_golden_file(edition: Edition, code: str) -> None:
-    source = dot_source(power_of(edition, code), edition.catalogue)
-    golden = GOLDEN / f"{code}.dot"
+@pytest.mark.parametrize("variant", ["web", *PRINT_VARIANTS])
+@pytest.mark.parametrize("code", CODES)
+def test_dot_matches_golden_file(edition: Edition, code: str, variant: str) -> None:
+    source = dot_source(power_of(edition, code), edition.catalogue, variant=variant)
+    golden = (GOLDEN if variant == "web" else GOLDEN / variant) / f"{code}.dot"
     if os.environ.get("UPDATE_GOLDEN") == "1":
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(source, encoding="utf-8")
@@ -42,7 +48,67 @@ def test_dot_matches_golden_file(edition: Edition, code: str) -> None:
 
 
 def test_every_power_of_the_fixture_has_a_golden_file(edition: Edition) -> None:
-    assert sorted(p.code for p in edition.powers()) == sorted(f.stem for f in GOLDEN.glob("*.dot"))
+    assert sorted(p.code for p in edition.powers()) == sorted(CODES)
+    for folder in [GOLDEN, *(GOLDEN / v for v in PRINT_VARIANTS)]:
+        assert sorted(CODES) == sorted(f.stem for f in folder.glob("*.dot")), folder
+
+
+def test_web_is_the_default_variant(edition: Edition) -> None:
+    power = power_of(edition, "FX01TJ-CF-0001")
+    assert dot_source(power, edition.catalogue) == dot_source(power, edition.catalogue, variant="web")
+    assert set(VARIANTS) == {"web", *PRINT_VARIANTS}
+
+
+@pytest.mark.parametrize("variant", PRINT_VARIANTS)
+def test_print_chart_keeps_steps_posts_limits_notes_and_branches(edition: Edition, variant: str) -> None:
+    power = power_of(edition, "FX01TJ-CF-0001")
+    text = label_text(dot_source(power, edition.catalogue, variant=variant))
+    steps = power.record.procedure.steps
+    expected = [
+        "依职权",
+        *(f"{n}.{step.name}" for n, step in enumerate(steps, 1)),
+        *(step.post for step in steps),
+        "2个工作日",
+        "1个工作日",
+        "公开：出示执法证件",
+        "公开：处罚决定在政府网站公开",
+        "权利：陈述、申辩、听证",
+        "拟作出处罚",
+        "违法事实不成立",
+        "办结",
+    ]
+    assert [item for item in expected if squeeze(item) not in text] == []
+
+
+@pytest.mark.parametrize("variant", PRINT_VARIANTS)
+def test_print_chart_leaves_what_the_sheet_prints_to_the_sheet(edition: Edition, variant: str) -> None:
+    power = power_of(edition, "FX01TJ-CF-0001")
+    source = dot_source(power, edition.catalogue, variant=variant)
+    text = label_text(source)
+    left_out = [
+        power.record.name,  # the title: the sheet's header
+        *power.record.conditions,  # the start's conditions: the sheet's 办理条件
+        *(step.does for step in power.record.procedure.steps if step.does),  # the sheet lists the procedure
+        "法定：20个工作日",  # the panel: limits, supervision, complaints, legend
+        *(s.name for s in power.supervision),
+        *(c.contact for c in power.complaints),
+        "图例",
+    ]
+    assert [item for item in left_out if squeeze(item) in text] == []
+    assert '"panel"' not in source and "rank=sink" not in source
+
+
+def test_print_chart_runs_left_to_right_without_stacked_branches(edition: Edition) -> None:
+    spec = {"a": ["no", "b"], "b": ["small", "c", "refuse"], "c": ["d"], "d": [], "no": [], "small": [], "refuse": []}
+    power = power_of(edition, "FX01SJ-XK-0001")
+    procedure = power.record.procedure.model_copy(update={"steps": steps_of(spec)})
+    branching = dataclasses.replace(power, record=power.record.model_copy(update={"procedure": procedure}))
+    stacked = '"end_small" -> "s_refuse" [style=invis weight=10];'
+    wide = dot_source(branching, edition.catalogue, variant="print")
+    assert "rankdir=LR" in wide and "style=invis" not in wide  # stacking would lengthen the row
+    for variant in ("web", "print-tall"):
+        tall = dot_source(branching, edition.catalogue, variant=variant)
+        assert "rankdir=TB" in tall and stacked in tall
 
 
 def test_penalty_chart_holds_the_seven_elements(edition: Edition) -> None:

@@ -3,6 +3,7 @@ the splitter that rewrite fonts."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import shutil
@@ -15,7 +16,7 @@ from pypdf.generic import ArrayObject, FloatObject, NumberObject
 from generator.cli import main
 from generator.edition import make_edition
 from generator.pdf import content, layout, split
-from generator.pdf.build import plan
+from generator.pdf.build import plan, power_sheets
 from generator.pdf.html import booklet_html, sheets_html
 from generator.validate import load_valid
 from generator.version import record_version
@@ -123,6 +124,82 @@ def test_chart_keeps_its_proportions_and_fits_the_box():
     assert 'width="300.00pt" height="900.00pt"' in image.svg and "100%" not in image.svg
     small = layout.fit(svg.replace("300.00 900.00", "30.00 90.00"), 95, 218)
     assert small.width_pt == pytest.approx(30 * layout.GROW)
+
+
+def _svg(width: float, height: float, size: float = 12.0) -> str:
+    """A stand-in for a Graphviz chart of that natural size (points), its text at size."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0.00 0.00 {width:.2f} {height:.2f}" width="100%">'
+        f'<text x="1" y="1" font-size="{size:.2f}">步骤</text></svg>'
+    )
+
+
+def _sheet(edition, code, **changes):
+    sheet = content.power_sheet(_power(edition, code), edition.catalogue)
+    return dataclasses.replace(sheet, **changes)
+
+
+def test_chart_text_size_is_read_from_its_text_elements():
+    assert layout.text_size(_svg(100, 100, 12)) == 12.0
+    assert layout.text_size(_svg(100, 100, 12) + '<text font-size="10.00">x</text>') == 10.0
+    assert layout.text_size("<svg></svg>") == layout.DEFAULT_TEXT_PT
+
+
+def test_poster_chart_spans_the_width_and_its_text_is_large(edition):
+    wide = _svg(900, 220)  # a typical 8-step procedure left to right
+    poster = layout.poster_layout(_sheet(edition, "FX01TJ-CF-0001", poster_svg=wide))
+    assert poster.chart.width_pt == pytest.approx(layout.POSTER_WIDTH_MM * layout.MM, abs=0.01)
+    assert 12 * poster.chart.width_pt / 900 >= 14  # the chart's 12 pt text, scaled
+    assert not poster.dense
+    short = layout.poster_layout(_sheet(edition, "FX01TJ-CF-0001", poster_svg=_svg(300, 80)))
+    assert short.chart.width_pt == pytest.approx(300 * layout.POSTER_GROW)  # a short one grows, within bounds
+
+
+def test_poster_sets_long_elements_smaller_rather_than_shrink_the_chart(edition):
+    long = ["依职权:" + "统计执法检查中发现统计违法行为" * 3] * 12
+    sheet = _sheet(edition, "FX01TJ-CF-0001", poster_svg=_svg(900, 220), conditions=long)
+    assert layout.elements_mm(sheet, layout.POSTER_TYPE) > layout.elements_mm(sheet, layout.POSTER_DENSE_TYPE)
+    poster = layout.poster_layout(sheet)
+    assert poster.dense
+    header_and_legend = layout.POSTER_CONTENT_MM - layout.poster_height_mm(sheet) + layout.POSTER_LEGEND_MM
+    assert poster.chart.height_pt / layout.MM + header_and_legend <= layout.POSTER_CONTENT_MM  # never cut
+
+
+def test_poster_chart_keeps_a_least_height_when_the_elements_go_overleaf(edition):
+    sheet = _sheet(edition, "FX01TJ-CF-0001", poster_svg=_svg(900, 220), conditions=["很长的条件" * 40] * 30)
+    poster = layout.poster_layout(sheet)
+    assert poster.dense
+    assert poster.chart.height_pt == pytest.approx(layout.POSTER_MIN_CHART_MM * layout.MM, abs=0.01)
+
+
+def test_card_chart_column_narrows_only_as_far_as_the_facts_need(edition):
+    tall = _svg(260, 800)  # a top-to-bottom chart: as tall as the card allows, narrower than its column
+    short = layout.card_layout(_sheet(edition, "FX01SJ-QR-0001", card_svg=_svg(400, 400)))
+    assert short.width_mm == layout.CARD_CHART_WIDTHS_MM[0]
+    card = layout.card_layout(_sheet(edition, "FX01SJ-QR-0001", card_svg=tall))
+    assert card.chart.width_pt / layout.MM <= card.width_mm < layout.CARD_CHART_WIDTHS_MM[0] - 20
+    assert card.margin_mm == pytest.approx(card.width_mm + layout.GAP_MM)
+    wordy = _sheet(edition, "FX01SJ-QR-0001", card_svg=_svg(400, 400), materials=["食品经营许可申请书原件" * 3] * 8)
+    narrow = layout.card_layout(wordy)
+    assert narrow.width_mm < short.width_mm
+    text_mm = layout.CARD_WIDTH_MM - narrow.margin_mm - layout.CARD_FACT_HEAD_MM
+    assert layout.facts_mm(wordy, text_mm) <= layout.CARD_CONTENT_MM - layout.card_header_mm(wordy)
+
+
+def test_legend_lines_grow_as_the_column_narrows():
+    assert layout.legend_lines(layout.POSTER_WIDTH_MM, 14) == 1
+    assert layout.legend_lines(95) == 2
+    assert layout.legend_lines(layout.CARD_LEGEND_MIN_MM) >= 3
+
+
+def test_sheet_html_holds_the_legend_and_both_charts(edition, tmp_path):
+    sheet = next(s for s in power_sheets(edition, tmp_path / "charts") if s.code == "FX01TJ-CF-0001")
+    assert "rankdir" not in sheet.card_svg and "<svg" in sheet.card_svg and "<svg" in sheet.poster_svg
+    assert layout.natural_size(sheet.poster_svg)[0] > layout.natural_size(sheet.poster_svg)[1]  # left to right
+    assert layout.natural_size(sheet.card_svg)[0] < layout.natural_size(sheet.card_svg)[1]  # top to bottom
+    for kind in ("card", "poster"):
+        html = sheets_html(kind, [sheet])
+        assert all(text in html for _, text in layout.LEGEND), kind
 
 
 def test_width_array_round_trips():

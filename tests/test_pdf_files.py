@@ -153,10 +153,35 @@ def test_poster_holds_the_title_and_seven_elements(pdf_dir):
         assert flat(field) in text, field
 
 
-def test_flowchart_text_is_in_the_pdf(pdf_dir):
-    text = flat(text_of(pdf_dir / "FX01TJ-CF-0001.pdf"))
-    for step in ("1.立案", "2.调查取证", "6.撤销立案", "办结"):
-        assert step in text, step
+@pytest.mark.parametrize("name", ["FX01TJ-CF-0001.pdf", "FX01TJ-CF-0001-a3.pdf"])
+def test_flowchart_text_and_its_legend_are_in_the_pdf(pdf_dir, name):
+    text = flat(text_of(pdf_dir / name))
+    for item in ("1.立案", "2.调查取证", "6.撤销立案", "公开:出示执法证件", "拟作出处罚", "办结", "按所注条件分支"):
+        assert flat(item.replace(":", "：")) in text, item
+
+
+def test_every_sheet_shows_its_whole_chart_and_legend_on_its_first_page(pdf_dir):
+    """The card's chart floats beside its text: were it taller than the page, its end would go onto the next
+    sheet of the shared document. Every sheet shows the last key of its own legend, once, on its first page."""
+    for name in [f"{c}.pdf" for c in PUBLIC] + [f"{c}-a3.pdf" for c in PUBLIC]:
+        first = flat(text_of(pdf_dir / name, "-f", "1", "-l", "1"))
+        assert first.count("转交另一岗位办理") == 1, name
+        assert first.index("权力运行流程图") < first.index("转交另一岗位办理"), name
+
+
+def word_sizes(path: Path, words: set[str]) -> list[float]:
+    """The font size (pt) of every word of the PDF that is one of words: a Noto Sans CJK line box is 1.448 em."""
+    bbox = text_of(path, "-bbox")
+    found = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', bbox)
+    return [(float(y1) - float(y0)) / 1.448 for y0, y1, word in found if word in words]
+
+
+def test_chart_text_is_large_on_paper(pdf_dir):
+    chart_only = {"办结", "撤销立案", "局长办公会", "拟作出"}  # a step, a post, a branch: the chart's words alone
+    poster = word_sizes(pdf_dir / "FX01TJ-CF-0001-a3.pdf", chart_only)
+    card = word_sizes(pdf_dir / "FX01TJ-CF-0001.pdf", chart_only)
+    assert len(poster) >= 4 and min(poster) >= 12  # legible from a metre away
+    assert len(card) >= 4 and min(card) >= 10.5  # as large as the card's body text, for this short procedure
 
 
 @pytest.mark.parametrize("name", ["FX01TJ-CF-0001.pdf", "FX01TJ-CF-0001-a3.pdf"])

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..edition import Edition
 from ..flowchart import chart_label, dot_source, render_svgs
+from ..pages import visible_controls
 from .content import Booklet, PowerSheet, booklet, power_sheet
 from .html import booklet_html, sheets_html, stylesheet
 from .render import Job, run_job
@@ -23,6 +24,7 @@ from .render import Job, run_job
 FORMAT_VERSION = "pdf-1"  # bump when a change to this package changes the files for the same HTML
 SHEETS_PER_DOCUMENT = 50  # enough to spread WeasyPrint's per-document cost, small enough to share out
 CATALOGUE_FILE = "catalogue.pdf"
+CHART_VARIANTS = {"card": "print-tall", "poster": "print"}  # the flowchart each kind of sheet prints
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,9 @@ def write_pdfs(edition: Edition, out_dir: Path, cache_dir: Path) -> list[Path]:
 def plan(edition: Edition, chart_cache: Path) -> list[Output]:
     """Every file of the edition, in a fixed order: cards, posters, department booklets, the catalogue's."""
     sheets = power_sheets(edition, chart_cache)
-    outputs = [Output(f"{s.code}.pdf", "card", sheets_html("card", [s]), s, f"{s.name} 办事明白卡") for s in sheets]
+    outputs = [Output(f"{s.code}.pdf", "card", sheets_html("card", [s]), s, _title(s, "办事明白卡")) for s in sheets]
     outputs += [
-        Output(f"{s.code}-a3.pdf", "poster", sheets_html("poster", [s]), s, f"{s.name} 权力运行流程图") for s in sheets
+        Output(f"{s.code}-a3.pdf", "poster", sheets_html("poster", [s]), s, _title(s, "权力运行流程图")) for s in sheets
     ]
     for dept in edition.departments:
         book = booklet(edition, [dept], dept.record.name)
@@ -82,17 +84,32 @@ def plan(edition: Edition, chart_cache: Path) -> list[Output]:
     return outputs
 
 
+def _title(sheet: PowerSheet, kind: str) -> str:
+    """A sheet's file title (its PDF metadata), with bidi controls made visible as in the printed text."""
+    return visible_controls(f"{sheet.name} {kind}")
+
+
 def _booklet_output(path: str, book: Booklet) -> Output:
     return Output(path, "booklet", booklet_html(book))
 
 
 def power_sheets(edition: Edition, chart_cache: Path) -> list[PowerSheet]:
-    """A sheet for every power the edition shows in full, with its flowchart."""
+    """A sheet for every power the edition shows in full, with its two print flowcharts (rendered together,
+    in one batched call): top to bottom for the card, left to right for the poster."""
     powers = edition.powers()
-    sources = {p.code: dot_source(p, edition.catalogue) for p in powers}
-    charts = render_svgs(sources, chart_cache, {p.code: chart_label(p) for p in powers})
+    sources, labels = {}, {}
+    for p in powers:
+        for kind, variant in CHART_VARIANTS.items():
+            sources[f"{kind}-{p.code}"] = dot_source(p, edition.catalogue, variant=variant)
+            labels[f"{kind}-{p.code}"] = chart_label(p)
+    charts = render_svgs(sources, chart_cache, labels)
     return [
-        dataclasses.replace(power_sheet(p, edition.catalogue), chart=charts[p.code], chart_label=chart_label(p))
+        dataclasses.replace(
+            power_sheet(p, edition.catalogue),
+            card_svg=charts[f"card-{p.code}"],
+            poster_svg=charts[f"poster-{p.code}"],
+            chart_label=chart_label(p),
+        )
         for p in powers
     ]
 

@@ -110,7 +110,8 @@ class PowerSheet:
     url: str
     revised: str
     version: str
-    chart: str = ""  # the flowchart as inline SVG
+    card_svg: str = ""  # the flowchart, top to bottom for the card's side column
+    poster_svg: str = ""  # the flowchart, left to right across the poster
     chart_label: str = ""
 
 

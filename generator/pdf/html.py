@@ -8,12 +8,12 @@ from functools import cache
 from importlib import resources
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
+from ..pages import visible_controls
 from .content import Booklet, PowerSheet
-from .layout import card_chart, poster_chart, side_margin
+from .layout import LEGEND, card_layout, poster_layout
 from .qr import qr_uri
-
-DENSE_CHARS = 700  # a poster with more text than this in its side column prints it smaller
 
 
 def svg_uri(svg: str) -> str:
@@ -21,11 +21,10 @@ def svg_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def dense(sheet: PowerSheet) -> bool:
-    """True when a poster's seven elements need the smaller type to fit the page."""
-    texts = [*sheet.conditions, *sheet.steps, *sheet.rights]
-    texts += [c.label + c.detail for c in (*sheet.supervision, *sheet.complaints)]
-    return sum(len(t) for t in texts) > DENSE_CHARS
+def printable(value: object) -> object:
+    """Record text as printed: bidi controls as visible markers, as on the site, so that no record can reorder
+    what a reader sees; markup the templates made is left as it is."""
+    return visible_controls(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 @cache
@@ -33,6 +32,7 @@ def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("generator.pdf", "templates"),
         autoescape=True,
+        finalize=printable,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -41,11 +41,10 @@ def environment() -> Environment:
     env.filters.update(
         svg_uri=svg_uri,
         qr_uri=qr_uri,
-        dense=dense,
-        card_chart=card_chart,
-        poster_chart=poster_chart,
-        side_margin_mm=side_margin,
+        card_layout=card_layout,
+        poster_layout=poster_layout,
     )
+    env.globals["legend_keys"] = LEGEND
     return env
 
 
