@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from site_catalogues import FIXTURE, PAYLOAD, hostile_catalogue, large_catalogue
+from sitetools import build, tree_digest
 
 from generator.build import run_mkdocs
 from generator.edition import Edition, make_edition
@@ -28,32 +26,8 @@ MAX_POWER_PAGE = 60 * 1024
 SITE_NAME = "复兴区人民政府行政权力清单"
 
 
-def build(powers: Path, out: Path, cache: Path) -> subprocess.CompletedProcess:
-    cmd = [
-        sys.executable,
-        "-m",
-        "generator",
-        "build",
-        "--powers",
-        str(powers),
-        "--out",
-        str(out),
-        "--cache",
-        str(cache),
-    ]
-    return subprocess.run(cmd, capture_output=True, text=True, check=False)
-
-
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in root.rglob("*")
-        if p.is_file()
-    }
 
 
 def readable(path: Path) -> str:
