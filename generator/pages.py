@@ -9,7 +9,6 @@ is a JSON string of already-escaped text.
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from .bidi import visible_controls
 from .edition import Edition, EditionPower, Withheld
 from .flowchart import chart_label, dot_source, render_svgs
 from .model import PowerRecord, Revision, Step, TimeLimit
@@ -29,12 +29,6 @@ LATEST_ON_CHANGES = 200
 NO_RULE = "无明确规定"
 
 # Bidirectional controls would reorder what a reader sees; they are shown as their code points instead.
-_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def visible_controls(text: str) -> str:
-    """Bidi control characters replaced by a visible 〔U+202E〕 marker."""
-    return _BIDI.sub(lambda m: f"〔U+{ord(m.group()):04X}〕", text)
 
 
 def inert(value: object) -> Markup:

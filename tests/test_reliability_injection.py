@@ -22,8 +22,8 @@ from pypdf import PdfReader
 from site_catalogues import FIXTURE
 from sitetools import CHROMIUM, CHROMIUM_ARGS, build, cli, nu_errors, serve
 
+from generator.bidi import visible_controls
 from generator.edition import make_edition
-from generator.pages import visible_controls
 from generator.validate import load_valid
 
 pytestmark = pytest.mark.slow

@@ -13,9 +13,9 @@ from bs4 import BeautifulSoup
 from site_catalogues import FIXTURE, PAYLOAD, hostile_catalogue, large_catalogue
 from sitetools import build, tree_digest
 
+from generator.bidi import visible_controls
 from generator.build import run_mkdocs
 from generator.edition import Edition, make_edition
-from generator.pages import visible_controls
 from generator.validate import load_valid
 
 pytestmark = pytest.mark.slow

@@ -13,6 +13,7 @@ import yaml
 from bs4 import BeautifulSoup
 from site_catalogues import PAYLOAD, hostile_catalogue
 
+from generator.bidi import visible_controls
 from generator.build import source_date_epoch
 from generator.edition import Edition, make_edition
 from generator.model import TimeLimit
@@ -22,7 +23,6 @@ from generator.pages import (
     procedure_brief,
     render_pages,
     saving_text,
-    visible_controls,
 )
 from generator.validate import load_valid
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from ..bidi import visible_controls
 from ..edition import Edition
 from ..flowchart import chart_label, dot_source, render_svgs
-from ..pages import visible_controls
 from .content import Booklet, PowerSheet, booklet, power_sheet
 from .html import booklet_html, sheets_html, stylesheet
 from .render import Job, run_job

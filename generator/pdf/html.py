@@ -10,7 +10,7 @@ from importlib import resources
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..pages import visible_controls
+from ..bidi import visible_controls
 from .content import Booklet, PowerSheet
 from .layout import LEGEND, card_layout, poster_layout
 from .qr import qr_uri
