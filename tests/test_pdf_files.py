@@ -322,3 +322,14 @@ def test_cli_writes_the_pdfs_under_out(tmp_path):
     assert result.exit_code == 0, result.output
     assert "已生成 9 个 PDF 文件" in result.output
     assert (tmp_path / "site" / "pdf" / "dept" / "tjj.pdf").is_file()
+
+
+def test_cli_refuses_a_broken_catalogue_and_writes_nothing(tmp_path):
+    powers = tmp_path / "powers"
+    shutil.copytree(FIXTURE, powers)
+    record = next(powers.glob("*/FX01*.yaml"))
+    record.write_text(record.read_text(encoding="utf-8").replace("status: 有效", "status: 作废"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["pdf", "--powers", str(powers), "--out", str(tmp_path / "site")])
+    assert result.exit_code == 1
+    assert "E104 「状态」的值「作废」无效" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "site").exists()

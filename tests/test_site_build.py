@@ -14,7 +14,7 @@ from site_catalogues import FIXTURE, PAYLOAD, hostile_catalogue, large_catalogue
 from sitetools import build, tree_digest
 
 from generator.bidi import visible_controls
-from generator.build import run_mkdocs
+from generator.build import BuildFailed, run_mkdocs
 from generator.edition import Edition, make_edition
 from generator.validate import load_valid
 
@@ -194,3 +194,14 @@ def test_a_large_catalogue_keeps_power_pages_small(tmp_path):
     assert not [a["href"] for a in nav_links if "/powers/" in a["href"]]
     chunks = list((out / "pagefind" / "index").iterdir())
     assert len(chunks) > 1 and max(p.stat().st_size for p in chunks) < 200 * 1024
+
+
+def test_mkdocs_on_a_broken_catalogue_names_the_problems_without_a_traceback(tmp_path):
+    powers = tmp_path / "powers"
+    shutil.copytree(FIXTURE, powers)
+    (powers / "tjj" / "_department.yaml").unlink()
+    with pytest.raises(BuildFailed) as failed:
+        run_mkdocs(powers, tmp_path / "site", tmp_path / "cache", 0)
+    message = str(failed.value)
+    assert "E012 部门目录缺少部门信息文件 _department.yaml" in message
+    assert "Traceback" not in message
