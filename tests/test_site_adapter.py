@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_serve_watches_the_catalogue_folder(monkeypatch):
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("QLQD_POWERS", raising=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # on_config would set it for the whole test run
     config = load_config(str(ROOT / "mkdocs.yml"))
     config.plugins.on_startup(command="serve", dirty=False)
     config = config.plugins.on_config(config)
