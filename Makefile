@@ -60,5 +60,11 @@ format: setup
 bench: setup
 	$(PY) -m benchmarks
 
+# Issue 10's scale benchmark against the naive stack (../shared/bench/): BENCH_SCALE_RECORDS (10000),
+# BENCH_SCALE_PDF=1 adds the 1,000-record PDFs, BENCH_SCALE_DIR keeps the work folder. Not in `make bench`.
+.PHONY: bench-scale
+bench-scale: setup
+	$(PY) -m benchmarks.scale
+
 clean:
 	rm -rf site .cache
