@@ -2,7 +2,8 @@
 
 Each side is a catalogue folder or a git revision (its --powers folder is taken with `git
 archive`). The report lists powers added, removed and recoded, the fields changed with before and
-after, the changes a reviewer must not miss, and the `check` result of NEW.
+after, the key facts of each new power, the changes a reviewer must not miss (a record changed without
+a new revision entry among them), and the `check` result of NEW.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .catalogue import Catalogue
 from .cliutil import powers_option
 from .fieldnames import title_of
 from .loader import CATALOGUE_FILE, DEPARTMENT_FILE
-from .model import CatalogueRecord, DepartmentRecord, PowerRecord
+from .model import CatalogueRecord, DepartmentRecord, PowerRecord, Procedure
 from .problems import Report
 from .validate import check_catalogue
 
@@ -42,6 +43,7 @@ FLAG_KINDS = {
     "made_confidential": "改为涉密不宜公开",
     "made_internal": "改为仅部门内部公开",
     "steps_removed": "删除办理步骤",
+    "no_revision": "内容修改而未新增修订记录",
 }
 # The field that names an item of a list, so that a diff follows items rather than positions.
 IDENTITY = {
@@ -105,11 +107,21 @@ def open_side(spec: str, powers: Path, stack: ExitStack) -> Path:
 
 
 @dataclass
+class Fact:
+    """One key fact of a new power, in brief: what a reviewer reads before the whole file."""
+
+    field: str  # as in YAML: time_limit
+    title: str  # as editors say it: 办理时限
+    text: str
+
+
+@dataclass
 class PowerRef:
     code: str
     name: str
     category: str
     path: str
+    facts: list[Fact] = field(default_factory=list)  # for added powers
 
 
 @dataclass
@@ -252,7 +264,18 @@ def _law(law: str, articles: str | None) -> str:
 def power_flags(old: PowerRecord | None, new: PowerRecord) -> list[Flag]:
     """The changes from old to new (old None: a new power) that a reviewer must look at."""
     found = _time_flags(old, new) + _fee_flags(old, new) + _removal_flags(old, new) + _disclosure_flags(old, new)
+    found += _revision_flags(old, new)
     return [Flag(kind, new.code, new.name, message) for kind, message in found]
+
+
+def _revision_flags(old: PowerRecord | None, new: PowerRecord) -> list[tuple[str, str]]:
+    """A record whose content changed must say so in a revision entry that was not there before."""
+    if old is None or old.model_dump(exclude={"revisions"}) == new.model_dump(exclude={"revisions"}):
+        return []
+    if len(new.revisions) > len(old.revisions):  # rewording an old entry is not a new one
+        return []
+    message = "内容有修改,但修订记录(revisions)没有新增一条:请在最后加一条,写明修订日期和修改了什么"
+    return [("no_revision", message)]
 
 
 def _removal_flags(old: PowerRecord | None, new: PowerRecord) -> list[tuple[str, str]]:
@@ -308,8 +331,42 @@ def _fee_flags(old: PowerRecord | None, new: PowerRecord) -> list[tuple[str, str
     return found
 
 
-def _ref(path: str, record: PowerRecord) -> PowerRef:
-    return PowerRef(record.code, record.name, record.category, path)
+def _ref(path: str, record: PowerRecord, facts: bool = False) -> PowerRef:
+    return PowerRef(record.code, record.name, record.category, path, key_facts(record) if facts else [])
+
+
+def _days(days: int | None, unit: str, zero: str = "即办") -> str:
+    if days is None:
+        return "无明确规定"
+    return zero if days == 0 else f"{days} 个{unit}"
+
+
+def _steps(procedure: Procedure, unit: str) -> str:
+    """The steps one per line: name (post, days) → the next steps (conditions)."""
+    names = {s.id: s.name for s in procedure.steps}
+    lines = [f"{procedure.trigger},共 {len(procedure.steps)} 步:"]
+    for number, step in enumerate(procedure.steps, 1):
+        post = step.post if step.days is None else f"{step.post},{_days(step.days, unit, zero='即时')}"
+        nexts = "、".join(names.get(b.to, b.to) + (f"({b.when})" if b.when else "") for b in step.next)
+        lines.append(f"{number}. {step.name}({post})" + (f" → {nexts}" if nexts else ""))
+    return "\n".join(lines)
+
+
+def key_facts(record: PowerRecord) -> list[Fact]:
+    """Category, office, basis, time limits, fees and steps in brief."""
+    limit = record.time_limit
+    unit = limit.unit if limit else "工作日"
+    texts = {
+        "category": record.category,
+        "office": f"{record.office}(负责人:{record.responsible})",
+        "basis": "\n".join(_law(b.law, b.articles) for b in record.basis),
+        "time_limit": (
+            f"法定时限 {_days(limit.statutory, unit)},承诺时限 {_days(limit.promised, unit)}" if limit else "无明确规定"
+        ),
+        "fees": "\n".join(f"{f.item}:{f.standard}(依据:{f.basis})" for f in record.fees) or "不收费",
+        "procedure": _steps(record.procedure, unit) if record.procedure else "未填写",
+    }
+    return [Fact(name, title_of(PowerRecord, (name,)), text) for name, text in texts.items()]
 
 
 def _powers(catalogue: Catalogue | None) -> dict[str, tuple[str, PowerRecord]]:
@@ -342,7 +399,7 @@ def compare(old_root: Path, new_root: Path, old_label: str, new_label: str) -> D
         report.flags += power_flags(old[old_code][1], new[new_code][1])
     paired_old, paired_new = {o for o, _ in pairs}, {n for _, n in pairs}
     report.removed = [_ref(*old[c]) for c in sorted(gone) if c not in paired_old]
-    report.added = [_ref(*new[c]) for c in sorted(fresh) if c not in paired_new]
+    report.added = [_ref(*new[c], facts=True) for c in sorted(fresh) if c not in paired_new]
     for code in sorted(fresh):
         if code not in paired_new:
             report.flags += power_flags(None, new[code][1])
@@ -423,7 +480,12 @@ def to_markdown(report: DiffReport) -> str:
 
 def _flags_section(report: DiffReport) -> list[str]:
     if not report.flags:
-        return ["### 需要重点审查", "", "没有需要特别注意的变更(承诺时限、收费、依据、公开范围、办理步骤)。", ""]
+        return [
+            "### 需要重点审查",
+            "",
+            "没有需要特别注意的变更(承诺时限、收费、依据、公开范围、办理步骤、修订记录)。",
+            "",
+        ]
     out = ["### ⚠️ 需要重点审查", ""]
     out += [f"- **{md(f.code)} {md(f.name)}**:{md(f.message, 1000)}" for f in report.flags]
     return [*out, ""]
@@ -431,10 +493,15 @@ def _flags_section(report: DiffReport) -> list[str]:
 
 def _lists_section(report: DiffReport) -> list[str]:
     out: list[str] = []
-    for title, refs in (("新增事项", report.added), ("删除事项", report.removed)):
-        if refs:
-            rows = [[md(r.code), md(r.name), md(r.category), f"`{r.path}`"] for r in refs]
-            out += [f"### {title}", "", *_table(["权力编码", "项目名称", "权力类别", "文件"], rows), ""]
+    if report.added:
+        out += ["### 新增事项", ""]
+        for ref in report.added:
+            rows = [[md(f.title), md(f.text, 1000)] for f in ref.facts]
+            out += [f"#### {md(ref.code)} {md(ref.name)}", "", f"文件:`{ref.path}`", ""]
+            out += [*_table(["要点", "内容"], rows), ""]
+    if report.removed:
+        rows = [[md(r.code), md(r.name), md(r.category), f"`{r.path}`"] for r in report.removed]
+        out += ["### 删除事项", "", *_table(["权力编码", "项目名称", "权力类别", "文件"], rows), ""]
     if report.unreadable:
         out += ["### 无法读取的文件", "", "以下文件有错误,无法比较(见下方检查结果):", ""]
         out += [f"- `{path}`" for path in report.unreadable] + [""]

@@ -26,8 +26,17 @@ def edit(path: Path, *pairs: tuple[str, str]) -> None:
 URGENT_FEE = "  - item: 加急费\n    standard: 每件50元\n    basis: 文件"
 
 
+def revise(path: Path, note: str, date: str = "2024-06-01") -> None:
+    """Append a revision entry, as the guide asks for every change."""
+    text = path.read_text(encoding="utf-8")
+    entry = f"  - date: {date}\n    note: {note}\n"
+    path.write_text(text + ("" if "\nrevisions:\n" in text else "revisions:\n") + entry, encoding="utf-8")
+
+
 def change_everything(powers: Path) -> None:
-    """One change of each kind a reviewer must see, plus an added and a recoded power."""
+    """One change of each kind a reviewer must see, plus an added and a recoded power.
+
+    Every changed record gets a new revision entry except FX01SC-JC-0001."""
     tjj = powers / "tjj"
     edit(
         tjj / "FX01TJ-XK-0001.yaml",
@@ -46,6 +55,8 @@ def change_everything(powers: Path) -> None:
     recoded = tjj / "FX01TJ-QT-0001.yaml"
     recoded.rename(tjj / "FX01TJ-QZ-0001.yaml")
     edit(tjj / "FX01TJ-QZ-0001.yaml", ("FX01TJ-QT-0001", "FX01TJ-QZ-0001"), ("其他行政权力", "行政强制"))
+    for code in ("XK-0001", "CF-0001", "NB-0001", "QZ-0001"):
+        revise(tjj / f"FX01TJ-{code}.yaml", "按2024年清单调整修改")
     added = (tjj / "FX01TJ-XK-0001.yaml").read_text(encoding="utf-8")
     (tjj / "FX01TJ-XK-0002.yaml").write_text(
         added.replace("FX01TJ-XK-0001", "FX01TJ-XK-0002").replace("统计调查项目审批", "统计调查项目变更审批"),
@@ -61,6 +72,7 @@ EXPECTED_FLAGS = {
     ("FX01TJ-CF-0001", "steps_removed"),
     ("FX01TJ-NB-0001", "made_confidential"),
     ("FX01SC-JC-0001", "made_internal"),
+    ("FX01SC-JC-0001", "no_revision"),  # the one change without a new revision entry
     ("FX01TJ-XK-0002", "fee_added"),  # a new power that charges is a fee added
 }
 
@@ -105,6 +117,82 @@ def test_two_folders_as_markdown(two_folders):
     assert "#### FX01TJ-QT-0001 → FX01TJ-QZ-0001 涉密统计资料管理" in text
     assert "| 办理时限 承诺时限<br>`time_limit.promised` | 10 | 15 |" in text
     assert "✅ 0 个错误,2 个警告" in text and "W202" in text
+    assert "内容有修改,但修订记录(revisions)没有新增一条" in text
+
+
+def test_a_new_power_is_shown_with_its_key_facts(two_folders):
+    old, new = two_folders
+    report = json.loads(run("diff", old, new, "--format", "json").stdout)
+    facts = {f["field"]: (f["title"], f["text"]) for f in report["added"][0]["facts"]}
+    assert facts == {
+        "category": ("权力类别", "行政许可"),
+        "office": ("承办科室", "统计科(负责人:统计科科长)"),
+        "basis": ("权力依据", "《中华人民共和国统计法》第十二条"),
+        "time_limit": ("办理时限", "法定时限 20 个工作日,承诺时限 15 个工作日"),
+        "fees": ("收费", "证书工本费:每本20元(依据:发改价格〔2015〕100号)\n加急费:每件50元(依据:文件)"),
+        "procedure": (
+            "权力运行流程",
+            "依申请,共 4 步:\n"
+            "1. 受理(窗口,1 个工作日) → 审查\n"
+            "2. 审查(统计科,5 个工作日) → 批准(符合条件)、不予批准(不符合条件)\n"
+            "3. 批准(局长,2 个工作日)\n"
+            "4. 不予批准(局长,1 个工作日)",
+        ),
+    }
+    text = run("diff", old, new).stdout
+    section = text.split("### 新增事项\n")[1].split("\n### ")[0]
+    assert "#### FX01TJ-XK-0002 统计调查项目变更审批" in section and "文件:`tjj/FX01TJ-XK-0002.yaml`" in section
+    assert "| 收费 | 证书工本费:每本20元(依据:发改价格〔2015〕100号)<br>加急费:每件50元(依据:文件) |" in section
+
+
+def test_key_facts_say_what_a_new_power_lacks(tmp_path):
+    new = copy_catalogue(tmp_path)
+    for old_code, new_code in (("QT-0001", "QT-0002"), ("NB-0001", "NB-0002")):
+        text = (new / "tjj" / f"FX01TJ-{old_code}.yaml").read_text(encoding="utf-8")
+        text = text.replace(f"FX01TJ-{old_code}", f"FX01TJ-{new_code}").replace("\nname: ", "\nname: 另一项")
+        (new / "tjj" / f"FX01TJ-{new_code}.yaml").write_text(text, encoding="utf-8")
+    added = json.loads(run("diff", FIXTURE, new, "--format", "json").stdout)["added"]
+    facts = {r["code"]: {f["field"]: f["text"] for f in r["facts"]} for r in added}
+    assert facts["FX01TJ-QT-0002"]["time_limit"] == "无明确规定"
+    assert facts["FX01TJ-QT-0002"]["fees"] == "不收费"
+    assert facts["FX01TJ-QT-0002"]["procedure"] == "未填写"
+    assert facts["FX01TJ-NB-0002"]["procedure"] == "依职权,共 1 步:\n1. 审批(局长)"
+
+
+def no_revision_flags(old: Path, new: Path) -> set[str]:
+    report = json.loads(run("diff", old, new, "--format", "json").stdout)
+    return {f["code"] for f in report["flags"] if f["kind"] == "no_revision"}
+
+
+def test_a_changed_record_needs_a_new_revision_entry(tmp_path):
+    new = copy_catalogue(tmp_path)
+    tjj = new / "tjj"
+    edit(tjj / "FX01TJ-XK-0001.yaml", ("office: 统计科", "office: 综合科"))  # no new entry
+    edit(tjj / "FX01TJ-CF-0001.yaml", ("office: 执法检查科", "office: 综合科"))
+    revise(tjj / "FX01TJ-CF-0001.yaml", "承办科室调整")  # a new entry
+    edit(tjj / "FX01TJ-NB-0001.yaml", ("office: 财务科", "office: 财务科  # 只加注释"))  # content unchanged
+    revise(tjj / "FX01TJ-QT-0001.yaml", "补充修订记录")  # only the revisions changed
+    assert no_revision_flags(FIXTURE, new) == {"FX01TJ-XK-0001"}
+
+
+def test_rewording_an_old_revision_entry_is_not_a_new_one(tmp_path):
+    new = copy_catalogue(tmp_path)
+    edit(
+        new / "tjj" / "FX01TJ-XK-0001.yaml",
+        ("promised: 10  # 比法定时限缩短一半", "promised: 8"),
+        ("note: 首次公布", "note: 首次公布,承诺时限8个工作日"),
+    )
+    assert no_revision_flags(FIXTURE, new) == {"FX01TJ-XK-0001"}
+
+
+def test_a_recoded_power_needs_a_new_revision_entry(tmp_path):
+    new = copy_catalogue(tmp_path)
+    tjj = new / "tjj"
+    (tjj / "FX01TJ-QT-0001.yaml").rename(tjj / "FX01TJ-QZ-0001.yaml")
+    edit(tjj / "FX01TJ-QZ-0001.yaml", ("FX01TJ-QT-0001", "FX01TJ-QZ-0001"), ("其他行政权力", "行政强制"))
+    assert no_revision_flags(FIXTURE, new) == {"FX01TJ-QZ-0001"}
+    revise(tjj / "FX01TJ-QZ-0001.yaml", "调整为行政强制")
+    assert no_revision_flags(FIXTURE, new) == set()
 
 
 def test_no_change_says_so(tmp_path):

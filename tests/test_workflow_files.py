@@ -15,6 +15,7 @@ import pytest
 import yaml
 from workflow_fixture import FIXTURE, copy_catalogue, run
 
+from generator.__main__ import advice
 from generator.cli import main
 
 ROOT = Path(__file__).parents[1]
@@ -66,6 +67,7 @@ def test_pre_commit_hooks_run_check_and_fmt(tmp_path, monkeypatch):
         return run(*entry, *(chosen if hooks[hook_id].get("pass_filenames", True) else []))
 
     assert hook("qlqd-fmt").exit_code == 0 and hook("qlqd-check").exit_code == 0
+    assert "--strict" in hooks["qlqd-check"]["entry"].split()  # a warning fails here as it fails the request
     messy = tmp_path / "powers" / "tjj" / "FX01TJ-XK-0001.yaml"
     messy.write_text(messy.read_text(encoding="utf-8").replace("code: FX01TJ-XK-0001\n", "") + "code: FX01TJ-XK-0001\n")
     assert hook("qlqd-fmt").exit_code == 1
@@ -87,6 +89,21 @@ def test_ci_workflow_checks_and_posts_the_report():
         assert_parses(args)
     assert "gh pr comment" in runs and "--body-file diff-report.md" in runs
     assert "${{" not in runs  # values reach the shell through env:, never pasted into the script
+    assert "--strict" in commands[2]
+
+
+def test_ci_check_fails_a_request_with_a_misordered_revision(tmp_path, monkeypatch):
+    steps = yaml.safe_load((EXAMPLES / "ci" / "check-pull-request.yml").read_text(encoding="utf-8"))["jobs"]["check"]
+    (check,) = [c for c in generator_commands("\n".join(s.get("run", "") for s in steps["steps"])) if c[0] == "check"]
+    powers = copy_catalogue(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert run(*check).exit_code == 0
+    record = powers / "tjj" / "FX01TJ-XK-0001.yaml"
+    entries = "  - date: 2024-06-01\n    note: 缩短时限\n  - date: 2024-03-01\n    note: 补记\n"
+    record.write_text(record.read_text(encoding="utf-8") + entries, encoding="utf-8")
+    assert run(*[a for a in check if a != "--strict"]).exit_code == 0  # a warning only: it is --strict that fails it
+    result = run(*check)
+    assert result.exit_code == 1 and "W204 修订记录应按日期从旧到新排列" in result.output
 
 
 def test_vscode_settings_point_each_kind_of_file_at_its_schema():
@@ -98,6 +115,25 @@ def test_vscode_settings_point_each_kind_of_file_at_its_schema():
         matched = {f for f in files if fnmatch.fnmatchcase(f, pattern) and f.count("/") == pattern.count("/")}
         expected = {f for f in files if {"catalogue": "_catalogue", "department": "_department"}.get(kind, "FX") in f}
         assert matched == expected, kind
+
+
+def test_guide_begins_with_installing_and_the_git_routine():
+    text = GUIDE.read_text(encoding="utf-8")
+    sections = re.findall(r"^## (.+)$", text, re.M)
+    assert sections[:2] == ["安装生成器", "每次修改的步骤"]
+    install = text.split("## 安装生成器\n")[1].split("\n## ")[0]
+    assert "### Windows" in install and "### Linux" in install and "Python 3.11" in install
+    workflow = yaml.safe_load((EXAMPLES / "ci" / "check-pull-request.yml").read_text(encoding="utf-8"))
+    (ci_install,) = [s["run"] for s in workflow["jobs"]["check"]["steps"] if s.get("name") == "安装生成器"]
+    expected = ci_install.replace("--quiet ", "").replace("${GENERATOR}", workflow["env"]["GENERATOR"])
+    assert install.count(expected) == 2  # the guide installs what CI installs, on each system
+    for windows in (False, True):  # what the generator says outside the environment is what the guide shows
+        activate = advice("", windows).splitlines()[2].strip()
+        assert f"`{activate}`" in install or f"{activate} " in install, activate
+    routine = text.split("## 每次修改的步骤\n")[1].split("\n## ")[0]
+    steps = ["git pull", "git switch -c", "fmt", "check --strict", "git commit", "git push", "打开合并请求"]
+    positions = [routine.index(step) for step in steps]
+    assert positions == sorted(positions)
 
 
 def test_guide_covers_the_workflow_and_its_commands_parse():
