@@ -127,15 +127,27 @@ class Branch(Record):
     when: str | None = F("条件", "走向这一步的条件", default=None)
 
 
+def _is_step_id(value: Any) -> bool:
+    """Text or a whole number (`id: 2` is read as the text "2"), as a step id may be written."""
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+
 def _next_as_list(value: Any) -> Any:
-    """`next: id` is shorthand for one unconditional branch."""
-    return [{"to": value}] if isinstance(value, str) else value
+    """`next: id` is shorthand for one unconditional branch, and so is an id in the list: `next: [step2]`."""
+    if isinstance(value, list):
+        return [{"to": str(item)} if _is_step_id(item) else item for item in value]
+    return [{"to": str(value)}] if _is_step_id(value) else value
 
 
+_STEP_ID_SCHEMA = {"type": "string", "pattern": r"^[a-z0-9_]+$", "description": "下一步骤的编号"}
 _NEXT_SCHEMA = {
     "anyOf": [
-        {"type": "string", "pattern": r"^[a-z0-9_]+$", "description": "下一步骤的编号"},
-        {"type": "array", "items": Branch.model_json_schema(), "description": "分支:[{to: 编号, when: 条件}]"},
+        _STEP_ID_SCHEMA,
+        {
+            "type": "array",
+            "items": {"anyOf": [Branch.model_json_schema(), _STEP_ID_SCHEMA]},
+            "description": "分支:[{to: 编号, when: 条件}];不带条件的也可只写编号,如 [step2]",
+        },
     ]
 }
 NextSteps = Annotated[list[Branch], BeforeValidator(_next_as_list), WithJsonSchema(_NEXT_SCHEMA)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ except AttributeError:  # pragma: no cover
 
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
+_NULL = _TAG + "null"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 # Characters YAML refuses (C0/C1 controls other than tab and line breaks, non-characters).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
@@ -72,12 +73,23 @@ _SYNTAX_HINTS = {
 }
 
 
+@dataclass(frozen=True)
+class CutValue:
+    """A plain value that YAML cut at a ` #`, reading the rest of the line as a comment (`note: 时限 #缩短`)."""
+
+    loc: Loc
+    at: tuple[int, int]  # the position of the #
+    kept: str  # what YAML read
+    comment: str  # what it dropped, from the #
+
+
 @dataclass
 class Parsed:
     """A file's data with the position (line, column; 1-based) of every key and value."""
 
     data: Any
     positions: Positions
+    cut: list[CutValue] = field(default_factory=list)
 
     def at(self, loc: Loc) -> tuple[int, int]:
         """The position of loc, or of its nearest ancestor that has one."""
@@ -109,7 +121,7 @@ def parse_text(text: str, rel: str) -> Parsed:
     node = _compose(text, rel)
     if node is None:
         raise YamlRejected(problem("E007", rel))
-    return _Builder(rel).build(node)
+    return _Builder(rel, text).build(node)
 
 
 def decode(raw: bytes, rel: str) -> str:
@@ -167,7 +179,8 @@ def _compose(text: str, rel: str) -> yaml.Node | None:
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         unclosed = "did not find expected ',' or" in (exc.problem or "")  # point at the bracket that opened it
-        mark = (exc.context_mark if unclosed else None) or exc.problem_mark or exc.context_mark
+        no_colon = exc.context == "while scanning a simple key"  # point at the line without its colon, not the next
+        mark = (exc.context_mark if unclosed or no_colon else None) or exc.problem_mark or exc.context_mark
         at = (mark.line + 1, mark.column + 1) if mark else None
         detail = f"{exc.problem or ''} {exc.context or ''}"
         if "'\\t'" in detail or "tab character" in detail or _tab_at(text, mark):
@@ -176,6 +189,9 @@ def _compose(text: str, rel: str) -> yaml.Node | None:
         if quote:
             detail = "引号未闭合(这一行的值以引号开头,却没有结束的引号)"
             raise YamlRejected(problem("E002", rel, quote, detail=detail)) from None
+        typo = _typing_mistake(text.splitlines(), exc)
+        if typo:
+            raise YamlRejected(problem("E002", rel, typo[0], detail=typo[1])) from None
         hint = next((zh for en, zh in _SYNTAX_HINTS.items() if en in detail), None)
         raise YamlRejected(problem("E002", rel, at, detail=hint or (exc.problem or "无法解析"))) from None
     except yaml.YAMLError as exc:
@@ -202,30 +218,117 @@ def _unclosed_quote(text: str, mark: yaml.Mark | None) -> tuple[int, int] | None
     return None
 
 
+# Typing mistakes behind many syntax errors, told by the line they are on.
+_KEY = r"^([ \t]*(?:-[ \t]+)*)"  # indentation and list dashes before a key
+_FULL_WIDTH_COLON = re.compile(_KEY + r"([^\s#:：]{1,12})[ \t]*：[ \t]*(.*)$")  # a key: a word, no sentence
+_FULL_WIDTH_AFTER_NAME = re.compile(_KEY + r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*：[ \t]*(.*)$")
+_NO_SPACE = re.compile(_KEY + r"([A-Za-z_][A-Za-z0-9_]*):(?=[^\s/:])(.*)$")  # not a URL's ://
+_PROPER_KEY = re.compile(r"^[^#]*?:(?:[ \t]|$)")
+_FILLED = re.compile(_KEY + r"""([^\s#:][^#:]*?):[ \t]+(\[[ \t]*\]|\{[ \t]*\}|""|'')[ \t]*(?:#.*)?$""")
+_FILLED_MEANS = {
+    "[": "表示空列表,下面就不能再写列表项",
+    "{": "表示空映射,下面就不能再写字段",
+}
+SHOWN = 20  # characters of a value repeated in a message
+
+
+def shorten(text: str, limit: int = SHOWN) -> str:
+    """Text as a message repeats it: at most limit characters, then an ellipsis."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _colon_mistake(line: str, any_key: bool) -> tuple[int, str] | None:
+    """The column and explanation of a full-width colon, or a colon without a space, after a key."""
+    found = (_FULL_WIDTH_COLON if any_key else _FULL_WIDTH_AFTER_NAME).match(line)
+    if found:
+        key, rest = found[2], shorten(found[3].rstrip())
+        fixed = f"{key}: {rest}" if rest else f"{key}:"
+        return line.index("：", found.end(2)) + 1, f"「{key}」后面是中文冒号「：」,应改为英文冒号加一个空格:{fixed}"
+    found = _NO_SPACE.match(line)
+    if found:
+        key, rest = found[2], shorten(found[3].rstrip())
+        return found.end(2) + 1, f"「{key}:」的冒号后面缺少空格,应写成:{key}: {rest}"
+    return None
+
+
+def _suspect_lines(lines: list[str], exc: yaml.MarkedYAMLError) -> list[tuple[int, bool]]:
+    """Lines (0-based) that may hold a colon mistake, and whether any text may stand for the key there."""
+    if exc.context == "while scanning a simple key" and exc.context_mark:
+        return [(exc.context_mark.line, True)]  # the line whose key has no colon
+    if "mapping values are not allowed" not in (exc.problem or "") or not exc.problem_mark:
+        return []
+    found = [(exc.problem_mark.line, False)]  # a colon inside a plain value: the value may have begun above
+    for number in range(exc.problem_mark.line - 1, -1, -1):
+        line = lines[number]
+        if not line.strip() or line.lstrip().startswith("#") or _PROPER_KEY.match(line):
+            break
+        found.append((number, False))
+    return found
+
+
+def _filled_above(lines: list[str], exc: yaml.MarkedYAMLError) -> tuple[tuple[int, int], str] | None:
+    """`materials: []` above list items: the [] (or {} or "") that leaves them without a place."""
+    if "did not find expected key" not in (exc.problem or "") or not exc.problem_mark:
+        return None
+    above = exc.problem_mark.line - 1
+    while above >= 0 and (not lines[above].strip() or lines[above].lstrip().startswith("#")):
+        above -= 1
+    found = _FILLED.match(lines[above]) if above >= 0 else None
+    if not found:
+        return None
+    key, value = found[2], found[3]
+    means = _FILLED_MEANS.get(value[0], "已经是它的值,下面就不能再写内容")
+    return (above + 1, found.start(3) + 1), f"「{key}:」后面的「{value}」{means}:请删除这个「{value}」"
+
+
+def _typing_mistake(lines: list[str], exc: yaml.MarkedYAMLError) -> tuple[tuple[int, int], str] | None:
+    """Where and what the typing mistake behind a syntax error is, when it is one editors often make."""
+    for number, any_key in _suspect_lines(lines, exc):
+        found = _colon_mistake(lines[number], any_key) if number < len(lines) else None
+        if found:
+            return (number + 1, found[0]), found[1]
+    return _filled_above(lines, exc)
+
+
 def _tab_at(text: str, mark: yaml.Mark | None) -> bool:
     """True when the parser stopped at a tab (libyaml does not say so in its message)."""
     lines = text.splitlines()
     return bool(mark) and mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t"
 
 
+_CUT_BY_COMMENT = re.compile(r"[ \t]+(#[^\s#].*?)[ \t]*$")  # `value #text`: a # right before text is rarely a comment
+
+
 class _Builder:
     """Turns a composed node graph into plain data, counting nodes as aliases expand."""
 
-    def __init__(self, rel: str) -> None:
+    def __init__(self, rel: str, text: str) -> None:
         self.rel = rel
+        self.text = text
+        self.lines = text.splitlines() if "#" in text else []  # YAML's line breaks, once control characters are out
         self.positions: Positions = {}
         self.count = 0
         self.chars = 0
         self.scalars = SafeConstructor()
         self.duplicates: list[Problem] = []
+        self.cut: dict[tuple[int, int], CutValue] = {}
 
     def build(self, node: yaml.Node) -> Parsed:
         data = self.value(node, (), 0)
         if self.duplicates:
             raise YamlRejected(*self.duplicates)
+        if isinstance(data, str) and not node.style:
+            self.colon_mistake(node)
         if not isinstance(data, dict):
             raise YamlRejected(problem("E008", self.rel, self.mark(node), actual=_KIND.get(type(data), "其他")))
-        return Parsed(data, self.positions)
+        return Parsed(data, self.positions, list(self.cut.values()))
+
+    def colon_mistake(self, node: yaml.Node) -> None:
+        """A file of plain text whose first line is meant as `key: value` (`name：统计局`): name the colon."""
+        number = node.start_mark.line
+        found = _colon_mistake(self.text.splitlines()[number], True)
+        if found:
+            raise YamlRejected(problem("E002", self.rel, (number + 1, found[0]), detail=found[1]))
 
     def mark(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
@@ -241,7 +344,21 @@ class _Builder:
             self.check_tag(node, _TAG + "seq")
             return [self.value(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
         self.check_tag(node, *_SCALAR_TAGS)
+        if self.lines:  # a file without any # has nothing cut
+            self.note_cut(node, loc)
         return self.scalar(node)
+
+    def note_cut(self, node: yaml.Node, loc: Loc) -> None:
+        """Remember a plain text (or empty) value followed on its line by `#text`, which YAML dropped."""
+        end = node.end_mark
+        if node.style or node.tag not in (_STR, _NULL) or end.line >= len(self.lines):
+            return
+        if node.tag == _NULL and (node.value or end.line != node.start_mark.line):
+            return
+        found = _CUT_BY_COMMENT.match(self.lines[end.line], end.column)
+        if found:
+            at = (end.line + 1, found.start(1) + 1)
+            self.cut.setdefault(at, CutValue(loc, at, node.value, found[1]))
 
     def scalar(self, node: yaml.Node) -> Any:
         """The scalar's value; its text when it only looks like a number or date (2024-13-45, a huge int)."""
