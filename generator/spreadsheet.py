@@ -1,7 +1,9 @@
-"""Reading a department's spreadsheet (XLSX or CSV) into rows, and finding its header.
+"""Reading a department's spreadsheet (XLSX or CSV) into rows, finding its header, and reading its cells.
 
 Government spreadsheets have a title row above the header, header cells merged across two rows
-or columns, blank rows, and numbers where text is meant; this module hides all of that.
+or columns, blank rows, and numbers where text is meant; this module hides all of that. The cell
+readers understand what departments write (二十个工作日, 受理→审查→决定, 《法》第X条) and what
+`export` writes, so that an exported sheet reads back as the same values.
 """
 
 from __future__ import annotations
@@ -42,9 +44,27 @@ _BRACKETS = re.compile(r"[((【\[].*?[))】\]]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]")
 HEADER_SEARCH_ROWS = 30
 
+_NUMBERED = r"(?<!\d)[0-9]{1,2}[、.．)](?!\d)|[((][0-9一二三四五六七八九十]{1,3}[))]|[①-⑳]"
+_SPLIT_LIST = re.compile(rf"[\n;;]+|{_NUMBERED}")
+_SPLIT_STEPS = re.compile(rf"\s*(?:→|->|—>|－>|⇒|➔|➝|⟶|\n|;|;|{_NUMBERED})\s*")
+_LAW = re.compile(r"《([^》]+)》([^《;;\n]*)")
+_NO_FEE = re.compile(r"^(?:不收费|免费|无收费|不收取)|^(?:无|否|0|0元|/|-|—)$")
+# One fee as export writes it, 项目:标准(依据:文件), or a bare standard as departments write it.
+_FEE = re.compile(r"^(?:(?P<item>[^::《》\n]{1,30})[::])?(?P<standard>.+?)(?:[((]依据[::](?P<basis>.+)[))])?$")
+_NONE_TIME = {"无", "无规定", "无明确规定", "/", "-", "—", "不适用", "无法定时限"}
+_INSTANT = {"即办", "即时", "当场", "当场办结", "即时办结", "立即"}
+_EDGES = re.compile(r"^[\s。,,、.;;和及]+|[\s。,,、.;;和及]+$")
+_DAYS = re.compile(r"[\d零一二三四五六七八九十百两]+个?(工作日|自然日|日历日|日|天)?(内)?")
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+NO_TIME_LIMIT = "无明确规定"  # what export writes for a time limit the record does not set
+
 
 class SpreadsheetError(Exception):
     """The file cannot be read as a spreadsheet; the message says why, in Chinese."""
+
+
+class RowError(Exception):
+    """A row that cannot become a record; the message is the reason."""
 
 
 @dataclass
@@ -201,3 +221,105 @@ def find_header(sheet: Sheet) -> Header | None:
                 header.units[name] = unit
         return header
     return None
+
+
+# --- cells as departments write them ------------------------------------------------------
+
+
+def cell_text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _trim(text: str) -> str:
+    """Text without the punctuation and joining words around it."""
+    return _EDGES.sub("", text)
+
+
+def _cn_number(text: str) -> int | None:
+    """Small Chinese numerals: 五, 十五, 二十, 三十五, 一百二十."""
+    if not text or any(c not in _CN_DIGITS and c not in "十百" for c in text):
+        return None
+    total, current = 0, 0
+    for char in text:
+        if char == "百":
+            total, current = total + (current or 1) * 100, 0
+        elif char == "十":
+            total, current = total + (current or 1) * 10, 0
+        else:
+            current = _CN_DIGITS[char]
+    return total + current
+
+
+def parse_days(value: Any, header_unit: str | None) -> tuple[int | None, str | None]:
+    """(days, unit) from 20, 20.0, "20个工作日", "二十日", "即办"; (None, None) where none is set."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, header_unit
+    text = re.sub(r"[\s()()]+", "", cell_text(value))
+    if text in _NONE_TIME:
+        return None, None
+    if text in _INSTANT:
+        return 0, header_unit
+    unit = "工作日" if "工作日" in text else ("自然日" if re.search(r"自然日|天|日历日", text) else header_unit)
+    match = re.match(r"^(\d+)", text)
+    number = int(match[1]) if match else _cn_number(re.match(r"^[零一二三四五六七八九十百两]*", text)[0])
+    if number is None or not _DAYS.fullmatch(text):
+        raise RowError(f"无法识别的时限「{text}」,请写成天数,如 20 或 20个工作日")
+    return number, unit
+
+
+def days_text(days: int | None, unit: str) -> str:
+    """A time limit as export writes it, which parse_days reads back with its unit: 20个工作日."""
+    return NO_TIME_LIMIT if days is None else f"{days}个{unit}"
+
+
+def split_list(value: Any) -> list[str]:
+    """Items of a cell listing several things: lines, semicolons, or numbered 1. 2. ①②."""
+    parts = (_trim(p) for p in _SPLIT_LIST.split(cell_text(value)))
+    return [p for p in parts if p]
+
+
+def parse_basis(values: list[Any]) -> list[dict[str, str]]:
+    """《法律》第X条 entries from one or more basis cells."""
+    found: list[dict[str, str]] = []
+    for value in values:
+        text = cell_text(value)
+        laws = _LAW.findall(text)
+        if laws:
+            for law, articles in laws:
+                entry = {"law": law.strip()}
+                if _trim(articles):
+                    entry["articles"] = _trim(articles)
+                found.append(entry)
+        else:
+            found.extend({"law": part} for part in split_list(text))
+    unique = {(e["law"], e.get("articles")): e for e in found}
+    return list(unique.values())
+
+
+def parse_fees(value: Any, basis: str) -> list[dict[str, str]]:
+    """Fees from a cell: [] for 不收费; one fee a line, as 项目:标准(依据:文件) or a bare standard."""
+    text = cell_text(value)
+    if _NO_FEE.match(text):
+        return []
+    fees = []
+    for line in filter(None, map(str.strip, text.split("\n"))):
+        parts = _FEE.match(line)
+        fee = {k: v.strip() for k, v in parts.groupdict().items() if v and v.strip()} if parts else {"standard": line}
+        if basis and "basis" not in fee:
+            fee["basis"] = basis
+        fees.append(fee)
+    return fees
+
+
+def parse_steps(value: Any, post: str | None) -> list[dict[str, Any]]:
+    """Linear steps from 受理→审查→决定 (or one step per line); posts default to the office."""
+    names = [n for n in map(_trim, _SPLIT_STEPS.split(cell_text(value))) if n]
+    steps = []
+    for i, name in enumerate(names, start=1):
+        step: dict[str, Any] = {"id": f"step{i}", "name": name}
+        if post:
+            step["post"] = post
+        if i < len(names):
+            step["next"] = f"step{i + 1}"
+        steps.append(step)
+    return steps

@@ -1,5 +1,6 @@
-"""`export --xlsx`: the 职权目录 columns in the seed's order, the confidential list on its own sheet,
-no internal-scope powers, no formulas, the same bytes every time."""
+"""`export --xlsx`: the 职权目录 columns in the seed's order then the time limits with their unit, the
+confidential list on its own sheet, no internal-scope powers, no formulas, the same bytes every time,
+one department with --dept."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from generator.export import put
 
 SEED_COLUMNS = ["项目名称", "权力编码", "权力类别", "权力依据", "公开形式", "公开范围", "公开时间", "收费及依据标准"]
 SEED_COLUMNS.append("承办科室和负责人")
+COLUMNS = [*SEED_COLUMNS, "法定时限", "承诺时限"]
 
 
 def export(powers: Path, out: Path, *extra: str) -> openpyxl.Workbook:
@@ -31,9 +33,9 @@ def test_public_edition_in_the_seed_column_order(tmp_path):
     book = export(FIXTURE, tmp_path / "out.xlsx")
     assert book.sheetnames == ["行政职权目录", "涉密不宜公开目录"]
     main = rows(book, "行政职权目录")
-    assert list(main[0]) == SEED_COLUMNS
+    assert list(main[0]) == COLUMNS
     assert [r[1] for r in main[1:]] == ["FX01SC-JC-0001", "FX01TJ-XK-0001", "FX01TJ-CF-0001"]  # department, category
-    permit = dict(zip(SEED_COLUMNS, main[2], strict=True))
+    permit = dict(zip(COLUMNS, main[2], strict=True))
     assert permit == {
         "项目名称": "统计调查项目审批",
         "权力编码": "FX01TJ-XK-0001",
@@ -44,6 +46,8 @@ def test_public_edition_in_the_seed_column_order(tmp_path):
         "公开时间": "长期",
         "收费及依据标准": "证书工本费:每本10元(依据:发改价格〔2015〕100号)",
         "承办科室和负责人": "统计科(负责人:统计科科长)",
+        "法定时限": "20个工作日",  # with the unit, so that import reads it back
+        "承诺时限": "10个工作日",
     }
     assert main[3][3] == "《中华人民共和国统计法》第三十七条至第四十一条\n《河北省统计条例》第三十四条"
 
@@ -126,3 +130,36 @@ def test_invalid_catalogue_exports_nothing(tmp_path, broken):
 def test_unwritable_target(tmp_path):
     result = run("export", "--xlsx", tmp_path / "no" / "such" / "out.xlsx", "--powers", FIXTURE)
     assert result.exit_code == 1 and "无法写入" in result.output
+
+
+def test_one_department(tmp_path):
+    book = export(FIXTURE, tmp_path / "tjj.xlsx", "--dept", "tjj")
+    assert [r[1] for r in rows(book, "行政职权目录")[1:]] == ["FX01TJ-XK-0001", "FX01TJ-CF-0001"]
+    assert [r[1] for r in rows(book, "涉密不宜公开目录")[1:]] == ["FX01TJ-QT-0001"]
+    result = run("export", "--xlsx", tmp_path / "scj.xlsx", "--powers", FIXTURE, "--dept", "scj")
+    assert result.output == f"已导出 {(tmp_path / 'scj.xlsx').as_posix()}(部门 scj):1 个事项,涉密不宜公开目录 0 项\n"
+
+
+def test_unknown_department(tmp_path):
+    result = run("export", "--xlsx", tmp_path / "out.xlsx", "--powers", FIXTURE, "--dept", "jyj")
+    assert (result.exit_code, result.output) == (2, "未知部门「jyj」。已有部门:scj、tjj\n")
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_time_limits_that_are_not_set(tmp_path):
+    powers = copy_catalogue(tmp_path)
+    path = powers / "tjj" / "FX01TJ-XK-0001.yaml"
+    text = path.read_text(encoding="utf-8").replace("  statutory: 20\n", "")
+    path.write_text(text.replace("  unit: 工作日\n", "  unit: 自然日\n"), encoding="utf-8")
+    main = rows(export(powers, tmp_path / "out.xlsx"), "行政职权目录")
+    assert main[1][1] == "FX01SC-JC-0001" and "time_limit" not in (powers / "scj" / "FX01SC-JC-0001.yaml").read_text()
+    assert [r[9:] for r in main[1:3]] == [("无明确规定", "无明确规定"), ("无明确规定", "10个自然日")]
+
+
+def test_fees_one_a_line_with_item_standard_and_basis(tmp_path):
+    powers = copy_catalogue(tmp_path)
+    path = powers / "tjj" / "FX01TJ-XK-0001.yaml"
+    second = "  - item: 加急费\n    standard: 每本5元\n    basis: 复兴价〔2020〕1号\ntime_limit:"
+    path.write_text(path.read_text(encoding="utf-8").replace("time_limit:", second, 1), encoding="utf-8")
+    cell = rows(export(powers, tmp_path / "out.xlsx"), "行政职权目录")[2][7]
+    assert cell == "证书工本费:每本10元(依据:发改价格〔2015〕100号)\n加急费:每本5元(依据:复兴价〔2020〕1号)"
