@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .model import CatalogueRecord, Complaint, DepartmentRecord, PowerRecord, Supervisor
 from .yamlsafe import Parsed
+
+if TYPE_CHECKING:
+    from .ledger import Ledger
 
 
 @dataclass
@@ -28,12 +32,14 @@ class Department:
     record: DepartmentRecord | None  # None when _department.yaml is missing or invalid
     powers: list[Power] = field(default_factory=list)
     source: Parsed | None = None
+    files: list[str] = field(default_factory=list)  # every power file's path, valid or not
 
 
 @dataclass
 class Catalogue:
     record: CatalogueRecord
     departments: list[Department]
+    ledger: Ledger | None = None  # _codes.yaml; None when the catalogue has none (or it is unreadable)
 
     def powers(self) -> Iterator[tuple[Department, Power]]:
         for dept in self.departments:

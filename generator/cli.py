@@ -17,8 +17,8 @@ from .fmt import fmt_command
 from .importer import import_command
 from .pdf.cli import pdf_command
 from .schema import json_schema_text
-from .template import new_command
-from .validate import check_catalogue
+from .template import ledger_command, new_command
+from .validate import USAGE_CODES, check_paths
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,14 +28,24 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("powers_dir", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @powers_option
 @click.option("--strict", is_flag=True, help="有警告时也以 1 退出")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式")
-def check(powers_dir: Path | None, powers: Path, strict: bool, fmt: str) -> None:
-    """检查权力清单,列出所有错误和警告。"""
-    _, report = check_catalogue(powers_dir or powers)
+def check(paths: tuple[Path, ...], powers: Path, strict: bool, fmt: str) -> None:
+    """检查权力清单,列出所有错误和警告。
+
+    PATHS 可以是权力清单目录(默认 --powers),也可以是其中的部门目录或记录文件(可写多个):
+    按整个清单检查,只列出这些目录和文件的问题。"""
+    checked = check_paths(list(paths) or [powers])
+    report = checked.report
     print_report(report, report.records, as_json=fmt == "json")
+    for folder, errors in checked.elsewhere.items():
+        click.echo(
+            f"另外,清单中其他文件还有 {errors} 个错误(未列出),检查整个清单:python -m generator check {folder}", err=True
+        )
+    if any(p.code in USAGE_CODES for p in report.problems):
+        sys.exit(2)
     failed = bool(report.errors) or (strict and bool(report.warnings))
     sys.exit(1 if failed else 0)
 
@@ -51,6 +61,7 @@ def schema(kind: str, markdown: bool) -> None:
 main.add_command(build)
 main.add_command(fmt_command)
 main.add_command(new_command)
+main.add_command(ledger_command)
 main.add_command(pdf_command)
 main.add_command(import_command)
 main.add_command(diff_command)

@@ -16,7 +16,7 @@ DEFAULT_POWERS = Path("powers")
 powers_option = click.option(
     "--powers",
     "powers",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path),
     default=DEFAULT_POWERS,
     show_default=True,
     help="权力清单目录",
@@ -36,7 +36,7 @@ def print_report(report: Report, count: int, as_json: bool = False) -> None:
 
 def load_or_exit(powers: Path) -> Catalogue:
     """For commands that build from a catalogue: the valid catalogue, or the problems and exit 1."""
-    catalogue, report = check_catalogue(powers)
+    catalogue, report = check_catalogue(powers, shown_as=powers)
     if catalogue is None or report.errors:
         for item in report.sorted():
             click.echo(str(item), err=True)

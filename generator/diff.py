@@ -169,7 +169,7 @@ class DiffReport:
         data["check"] = {
             "errors": len(self.check.errors),
             "warnings": len(self.check.warnings),
-            "problems": [asdict(p) for p in self.check.sorted()],
+            "problems": [p.to_dict() for p in self.check.sorted()],
         }
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -382,10 +382,10 @@ def _unreadable(root: Path, catalogue: Catalogue | None) -> list[str]:
     return sorted(f for f in files if f not in loaded)
 
 
-def compare(old_root: Path, new_root: Path, old_label: str, new_label: str) -> DiffReport:
+def compare(old_root: Path, new_root: Path, old_label: str, new_label: str, shown_as: Path | None = None) -> DiffReport:
     """The report of the change from the catalogue at old_root to the one at new_root."""
     old_cat, _ = check_catalogue(old_root)
-    new_cat, new_report = check_catalogue(new_root)
+    new_cat, new_report = check_catalogue(new_root, shown_as=shown_as)
     report = DiffReport(old_label, new_label, check=new_report)
     report.unreadable = _unreadable(new_root, new_cat)
     old, new = _powers(old_cat), _powers(new_cat)
@@ -555,5 +555,5 @@ def diff_command(old: str, new: str, powers: Path, fmt: str) -> None:
         except DiffError as exc:
             click.echo(str(exc), err=True)
             sys.exit(1)
-        report = compare(old_root, new_root, old, new)
+        report = compare(old_root, new_root, old, new, Path(new) if Path(new).is_dir() else powers)
     click.echo(report.to_json() if fmt == "json" else to_markdown(report), nl=False)

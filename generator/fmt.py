@@ -39,7 +39,7 @@ from .cliutil import powers_option
 from .fieldnames import inner_model
 from .loader import CATALOGUE_FILE, DEPARTMENT_FILE
 from .model import CatalogueRecord, DepartmentRecord, PowerRecord, Record
-from .problems import Problem, problem
+from .problems import Problem, problem, shown
 from .yamlsafe import YamlRejected, decode, parse_text
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -391,7 +391,7 @@ def fmt_command(paths: tuple[Path, ...], powers: Path, check_only: bool) -> None
     missing = [p for p in targets if not p.exists()]
     if missing:
         for path in missing:
-            click.echo(f"找不到文件或目录:{path}", err=True)
+            click.echo(f"找不到文件或目录:{shown(path)}", err=True)
         sys.exit(2)
     changed, failed = format_files(record_files(targets), check_only)
     _summary(changed, failed, check_only)
@@ -400,7 +400,7 @@ def fmt_command(paths: tuple[Path, ...], powers: Path, check_only: bool) -> None
 
 def formatted(path: Path) -> tuple[str, str] | list[Problem]:
     """(original, canonical) text of one file, or the problems that stop it being formatted."""
-    rel = path.as_posix()
+    rel = shown(path)
     try:
         return format_file(path, rel)
     except (YamlRejected, FormatRefused) as exc:
@@ -428,7 +428,7 @@ def format_files(files: list[Path], check_only: bool) -> tuple[list[Path], list[
 
 def _summary(changed: list[Path], failed: list[Problem], check_only: bool) -> None:
     for path in changed:
-        click.echo(f"{'需要格式化' if check_only else '已格式化'}:{path.as_posix()}")
+        click.echo(f"{'需要格式化' if check_only else '已格式化'}:{shown(path)}")
     for item in failed:
         click.echo(f"无法格式化 {item}", err=True)
     if check_only and changed:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import calendar
 import gc
+import json
 import os
+import re
+import sys
+import unicodedata
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -14,9 +19,10 @@ from pydantic import ValidationError
 
 from .catalogue import Catalogue, Department, Power
 from .fieldnames import description_of, dotted, title_of, unknown_key_hint
+from .ledger import LEDGER_FILE, Ledger, LedgerRecord
 from .model import CatalogueRecord, DepartmentRecord, PowerRecord, Record
 from .problems import Problem, Report, problem
-from .yamlsafe import Parsed, YamlRejected, read_yaml
+from .yamlsafe import SHOWN, Parsed, YamlRejected, read_yaml, shorten
 
 CATALOGUE_FILE = "_catalogue.yaml"
 DEPARTMENT_FILE = "_department.yaml"
@@ -37,6 +43,12 @@ _EXPECTED = {
     "bool_type": "是或否",
 }
 _DATE_ERRORS = {"date_type", "date_parsing", "date_from_datetime_inexact", "date_from_datetime_parsing"}
+# A date as editors write it, after full-width digits are made ASCII: 2026/11/30, 2026.11.30, 2026年11月30日, 20261130.
+_DATE_TEXT = re.compile(
+    r"(?P<y>\d{4})(?:\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*(?P<sep2>[-/.月])\s*(?P<d>\d{1,2})\s*日?|(?P<mm>\d{2})(?P<dd>\d{2}))"
+    r"(?P<time>[ T]+\d{1,2}:\d{2}(?::\d{2})?)?",
+    re.ASCII,
+)
 
 
 def validation_problems(model: type[Record], exc: ValidationError, rel: str, parsed: Parsed) -> list[Problem]:
@@ -67,11 +79,77 @@ def _one_problem(model: type[Record], err: Any, loc: tuple, rel: str, parsed: Pa
     if kind == "less_than_equal":
         return problem("E109", rel, at, where, title=title, limit=err["ctx"]["le"])
     if kind in _DATE_ERRORS:
-        return problem("E108", rel, at, where, title=title)
+        return problem("E108", rel, at, where, title=title, detail=_date_detail(err["input"]))
     expected = _EXPECTED.get(kind, err["msg"])
-    if kind == "int_type" and isinstance(err["input"], str) and err["input"].isdigit():
-        expected = _EXPECTED["int_parsing_size"]  # digits too many for YAML to read as a number
+    if kind == "int_type" and isinstance(err["input"], str):
+        expected = _digits_as_text(err["input"]) or expected
     return problem("E103", rel, at, where, title=title, expected=expected)
+
+
+def _digits_as_text(value: str) -> str:
+    """What is wrong with a number that YAML read as text: full-width digits, quotes, too many digits."""
+    ascii_digits = unicodedata.normalize("NFKC", value)
+    if not (ascii_digits.isascii() and ascii_digits.isdigit()):
+        return ""
+    if ascii_digits != value:
+        return f"整数:「{shorten(value)}」是全角数字,请改为半角数字 {shorten(ascii_digits)}"
+    if len(value) > sys.get_int_max_str_digits():
+        return _EXPECTED["int_parsing_size"]  # digits too many for YAML to read as a number
+    return f"整数:「{value}」写在引号里就成了文字,请去掉引号"
+
+
+def _date_detail(value: Any) -> str:
+    """The value repeated and why it is not a date: no such day, the wrong separator, a time, full-width digits."""
+    if value is None or isinstance(value, (bool, list, dict)) or not str(value).strip():
+        return ""
+    text = str(value).strip()
+    found = _DATE_TEXT.fullmatch(unicodedata.normalize("NFKC", text))
+    if not found:
+        return f";「{shorten(text)}」不是日期"
+    year, month, day = int(found["y"]), int(found["m"] or found["mm"]), int(found["d"] or found["dd"])
+    missing = _no_such_day(year, month, day)
+    if missing:
+        return f";「{text}」不存在:{missing}"
+    right = f"{year:04d}-{month:02d}-{day:02d}"
+    if found["time"]:
+        return f";「{text}」只写日期,不要写时间:{right}"
+    return f";「{text}」{_date_fix(text, found)}写成 {right}"
+
+
+def _date_fix(text: str, found: re.Match[str]) -> str:
+    """What to change in a date that names a real day but is not written year-month-day."""
+    if found["sep"] == "年":
+        return "请按「年-月-日」"
+    if not text.isascii():
+        return "用了全角数字或符号,请"
+    if found["mm"]:
+        return "的年、月、日之间要加「-」,"
+    wrong = next((sep for sep in (found["sep"], found["sep2"]) if sep != "-"), None)
+    return f"的分隔符「{wrong}」应为「-」," if wrong else "的月和日都要写两位,"
+
+
+def _no_such_day(year: int, month: int, day: int) -> str:
+    """Why year-month-day is no day of the calendar, or "" when it is one."""
+    if year < 1:
+        return "年份有误"
+    if not 1 <= month <= 12:
+        return f"没有 {month} 月"
+    if 1 <= day <= calendar.monthrange(year, month)[1]:
+        return ""
+    if month == 2 and day == 29:
+        return f"{year} 年不是闰年,2 月没有 29 日"
+    return f"{month} 月没有 {day} 日"
+
+
+def cut_problems(model: type[Record], parsed: Parsed, rel: str) -> list[Problem]:
+    """E110 for each value YAML cut at a ` #`: the rest of its line was read as a comment."""
+    found = []
+    for cut in parsed.cut:
+        whole = f"{cut.kept} {cut.comment}" if cut.kept else cut.comment
+        quoted = json.dumps(whole, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
+        values = {"comment": shorten(cut.comment), "kept": shorten(cut.kept), "quoted": shorten(quoted, 2 * SHOWN)}
+        found.append(problem("E110", rel, cut.at, dotted(cut.loc), title=title_of(model, cut.loc), **values))
+    return found
 
 
 def parse_file(path: Path, rel: str) -> Parsed | list[Problem]:
@@ -102,6 +180,7 @@ def validate_parsed(model: type[R], outcome: Parsed | list[Problem], rel: str, r
     if isinstance(outcome, list):
         report.extend(outcome)
         return None
+    report.extend(cut_problems(model, outcome, rel))
     try:
         return model.model_validate(outcome.data)
     except ValidationError as exc:
@@ -175,18 +254,30 @@ def _load(root: Path) -> tuple[Catalogue | None, Report]:
         return None, report
     walker = _Walker(root, report)
     cat_record = _load_catalogue_file(root, walker, report)
+    ledger = _load_ledger(root, walker, report)
     departments, power_files = [], []
     for entry in walker.entries(root):
         if entry.is_dir():
             dept = _load_department(entry, walker, report)
             departments.append(dept)
-            power_files.extend((dept, path) for path in _power_files(entry, walker))
-        elif walker.yaml_file(entry) and entry.name != CATALOGUE_FILE:
+            files = _power_files(entry, walker)
+            dept.files = [walker.rel(path) for path in files]
+            power_files.extend((dept, path) for path in files)
+        elif walker.yaml_file(entry) and entry.name not in (CATALOGUE_FILE, LEDGER_FILE):
             report.add(problem("E013", walker.rel(entry)))
     _load_powers(power_files, walker, report)
     if cat_record is None:
         return None, report
-    return Catalogue(cat_record, departments), report
+    return Catalogue(cat_record, departments, ledger), report
+
+
+def _load_ledger(root: Path, walker: _Walker, report: Report) -> Ledger | None:
+    """The code ledger _codes.yaml, when the catalogue has one (see ledger.py)."""
+    path = root / LEDGER_FILE
+    if not path.is_file() or not walker.allowed(path):
+        return None
+    record, source = read_record(LedgerRecord, path, LEDGER_FILE, report)
+    return Ledger(record, source) if record else None
 
 
 def _load_catalogue_file(root: Path, walker: _Walker, report: Report) -> CatalogueRecord | None:

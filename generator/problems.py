@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import posixpath
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 # Every code the generator can report, with its Chinese message template.
 # Codes are stable: tests pin them, CI bots match on them. Never reuse a retired code.
@@ -27,6 +30,13 @@ MESSAGES: dict[str, str] = {
     "E016": "文件扩展名应为 .yaml",
     "E017": "权力清单目录不存在:{detail}",
     "E018": "符号链接形成循环,无法读取",
+    # What check was asked to look at (E025 and E026 exit 2: the command line, not the catalogue, is wrong)
+    "E025": (
+        "不属于任何权力清单:所在目录及其上级目录中都没有发布机关文件 _catalogue.yaml。"
+        "请检查权力清单目录(如 python -m generator check powers),或其中的部门目录、记录文件"
+    ),
+    "E026": "不是记录文件:check 只能检查权力清单目录、部门目录或 .yaml 记录文件",
+    "E027": "文件不存在:请检查文件名,以及路径是否从当前目录写起(如 powers/tjj/FX01TJ-XK-0001.yaml)",
     # Fields (E1xx)
     "E101": "缺少必填字段「{title}」({where})",
     "E102": "未知字段「{key}」{hint}",
@@ -35,8 +45,12 @@ MESSAGES: dict[str, str] = {
     "E105": "「{title}」格式不正确:{expected}",
     "E106": "「{title}」不能为空",
     "E107": "「{title}」不能为负数",
-    "E108": "「{title}」应为日期,如 2024-01-01",
+    "E108": "「{title}」应为日期,如 2024-01-01{detail}",
     "E109": "「{title}」不能超过 {limit}",
+    "E110": (
+        "「{title}」的值在「#」处断开:空格后的「{comment}」被当作注释丢掉了,只读到「{kept}」;"
+        "如果「#」是内容,请给整个值加英文双引号,写成 {quoted};如果是注释,请另起一行写"
+    ),
     # Rules across fields and records (E2xx errors, W2xx warnings)
     "E201": "文件名「{stem}」与权力编码「{code}」不一致,应为 {code}.yaml",
     "E202": "权力编码「{code}」重复,另见 {other}",
@@ -56,16 +70,33 @@ MESSAGES: dict[str, str] = {
     "E216": "最近修订日期 {date} 晚于今天",
     "E217": "最近修订日期 {date} 早于生效日期 {effective}",
     "E218": "单位业务代码「{code}」与 {other} 重复",
+    "E219": "编码台账中的「{value}」不是权力编码,应如 FX01TJ-CF-0001(地区+区划+单位代码-类别代码-4位序号)",
+    "E220": (
+        "编码「{code}」已发出,但找不到它的事项文件{where}:如果文件被误删,请从 git 历史中恢复;"
+        "如果事项已取消,请登记注销:python -m generator ledger --withdraw {code} --reason 注销原因"
+    ),
+    "E221": (
+        "编码「{code}」已于 {date} 注销({file} 第 {line} 行),不能再使用:新事项请用 python -m generator new"
+        " 取得新编码;如果是误注销,请删去 {file} 中的这条注销记录"
+    ),
     "W201": "{category}({cat_code})的事项序号不连续,缺少:{missing}",
     "W202": "承诺时限({promised})超过法定时限({statutory})的三分之二,原则上应比法定时限缩短三分之一以上",
     "W203": "已设承诺时限,但步骤「{step}」未填写时限(days)",
     "W204": "修订记录应按日期从旧到新排列,最新的一条放在最后",
+    "W205": (
+        "编码「{code}」未记入编码台账 _codes.yaml:新事项请用 python -m generator new 创建;"
+        "已有的事项请运行 python -m generator ledger 补记"
+    ),
+    "W206": "编码「{code}」在编码台账中重复(第 {first} 行已有),请删去这一行",
 }
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One defect: where it is (path relative to the catalogue root, line, column) and what it is."""
+    """One defect: where it is (path relative to the catalogue root, line, column) and what it is.
+
+    root is the catalogue folder as the command line named it ("powers"): printed in front of path, so that
+    the path shown opens from where the command ran. Empty when the problem is printed relative to the root."""
 
     path: str
     line: int | None
@@ -73,13 +104,25 @@ class Problem:
     code: str
     message: str
     field: str = ""
+    root: str = ""
 
     @property
     def is_error(self) -> bool:
         return self.code.startswith("E")
 
+    @property
+    def shown_path(self) -> str:
+        """The path as printed: root joined with path."""
+        return posixpath.join(self.root, self.path) if self.root else self.path
+
+    def to_dict(self) -> dict[str, object]:
+        """As JSON shows it: path is the printed path, as in the text output."""
+        data = asdict(self)
+        del data["root"]
+        return data | {"path": self.shown_path}
+
     def __str__(self) -> str:
-        where = self.path
+        where = self.shown_path
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         return f"{where}: {self.code} {self.message}"
@@ -90,6 +133,12 @@ def problem(code: str, path: str, at: tuple[int, int] | None = None, field: str 
     line, column = at if at else (None, None)
     shown = {key: " ".join(v.splitlines()) if isinstance(v, str) else v for key, v in values.items()}  # one line each
     return Problem(path, line, column, code, MESSAGES[code].format(**shown), field)
+
+
+def shown(path: Path | str) -> str:
+    """A path as commands print it: normalised, with forward slashes; "" for the current folder."""
+    text = Path(os.path.normpath(path)).as_posix()
+    return "" if text == "." else text
 
 
 @dataclass
@@ -114,10 +163,10 @@ class Report:
         return [p for p in self.problems if not p.is_error]
 
     def sorted(self) -> list[Problem]:
-        return sorted(set(self.problems), key=lambda p: (p.path, p.line or 0, p.column or 0, p.code, p.message))
+        return sorted(set(self.problems), key=lambda p: (p.shown_path, p.line or 0, p.column or 0, p.code, p.message))
 
     def to_json(self) -> str:
-        return json.dumps([asdict(p) for p in self.sorted()], ensure_ascii=False, indent=2)
+        return json.dumps([p.to_dict() for p in self.sorted()], ensure_ascii=False, indent=2)
 
 
 class GeneratorError(Exception):

@@ -6,9 +6,10 @@ import datetime as dt
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 
 from .catalogue import Catalogue, Department, Power
+from .ledger import ledger_problems
 from .loader import DEPARTMENT_FILE
 from .model import PENALTY, PowerRecord, Step
 from .problems import Problem, problem
@@ -22,10 +23,12 @@ def check(catalogue: Catalogue, today: dt.date) -> list[Problem]:
     found: list[Problem] = []
     for dept, power in catalogue.powers():
         found.extend(power_problems(catalogue, dept, power, today))
+    ledgered = catalogue.ledger.issued() if catalogue.ledger else set()
     for dept in catalogue.departments:
-        found.extend(sequence_gaps(catalogue, dept))
+        found.extend(sequence_gaps(catalogue, dept, ledgered))
     found.extend(duplicate_codes(catalogue))
     found.extend(duplicate_department_codes(catalogue))
+    found.extend(ledger_problems(catalogue))
     return found
 
 
@@ -212,16 +215,19 @@ def revision_problems(power: Power, today: dt.date) -> Iterator[Problem]:
         yield problem("E217", power.path, at, "revisions", date=newest, effective=rec.effective)
 
 
-def sequence_gaps(catalogue: Catalogue, dept: Department) -> Iterator[Problem]:
-    """W201: missing sequence numbers per category within a department."""
+def sequence_gaps(catalogue: Catalogue, dept: Department, ledgered: Set[str] = frozenset()) -> Iterator[Problem]:
+    """W201: missing sequence numbers per category within a department; a code in the ledger is no gap."""
     numbers: dict[str, set[int]] = defaultdict(set)
+    heads: dict[str, set[str]] = defaultdict(set)
     for power in dept.powers:
         parts = CODE_PARTS.match(power.code)
         if parts:
             numbers[parts["cat"]].add(int(parts["seq"]))
+            heads[parts["cat"]].add(parts["prefix"] + parts["dept"])
     names = {code: name for name, code in catalogue.record.category_codes().items()}
     for cat, present in sorted(numbers.items()):
-        missing = sorted(set(range(1, max(present) + 1)) - present)
+        gaps = set(range(1, max(present) + 1)) - present
+        missing = sorted(n for n in gaps if not any(f"{head}-{cat}-{n:04d}" in ledgered for head in heads[cat]))
         if missing:
             shown = "、".join(f"{n:04d}" for n in missing[:20]) + ("…" if len(missing) > 20 else "")
             yield problem(

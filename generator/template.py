@@ -3,10 +3,14 @@
 The comments are the model's field titles and descriptions, the same source as the JSON Schema.
 Placeholders are empty text (""), which `check` rejects with the field's name and line, so an
 untouched template never passes as a record. Optional fields are written commented out.
+
+`new` records the code it issues in the code ledger (ledger.py); `ledger` brings the ledger up to
+date with the catalogue and marks a code withdrawn.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import typing
 from dataclasses import dataclass, field
@@ -17,14 +21,23 @@ import click
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .catalogue import Department
+from .catalogue import Catalogue, Department
 from .cliutil import powers_option
 from .codes import category_choices, code_prefix, next_code, resolve_category, used_sequences
 from .fieldnames import inner_model
-from .fmt import format_text, scalar_text
+from .fmt import format_text, scalar_text, styled
+from .ledger import (
+    LEDGER_FILE,
+    LedgerError,
+    codes_on_disk,
+    is_code,
+    record_issued,
+    record_withdrawal,
+    recordable_codes,
+)
 from .loader import DEPARTMENT_FILE, load
 from .model import PENALTY, CatalogueRecord, DepartmentRecord, PowerRecord, Revision, Step, TimeLimit
-from .problems import Problem
+from .problems import Problem, Report
 from .validate import check_catalogue
 from .yamlsafe import YamlRejected, read_yaml
 
@@ -41,11 +54,13 @@ _DECIDE = {
 _PREFILL: dict[tuple[type[BaseModel], str], Any] = {
     (PowerRecord, "status"): "有效",
     (Step, "id"): "step1",
+    (Step, "next"): PLACEHOLDER,  # the usual form, `next: step2`; branches are explained in its comment
     (Revision, "note"): "首次公布",
 }
 NEW_HEADER = (
     '# 新增的权力事项:请把所有 "" 处填写完整;以 # 开头的行是说明,可以保留。',
-    "# 可选字段已用 # 注释掉,需要时删去行首的「# 」;不适用的字段可以删除。",
+    "# 可选字段已用 # 注释掉:需要时删去这个字段每一行开头的「# 」(列表连同下面以「- 」开头的各项);",
+    "# 不适用的字段可以删除。",
     "# 填好后运行 python -m generator check,它会逐项列出还需要填写或改正的内容。",
 )
 
@@ -77,13 +92,17 @@ class _Writer:
             if name in values:
                 if values[name] is not None:
                     lines += self.emit(name, info, values[name], indent)
-            elif not sparse or self.decide(model, name, info):
+            elif (not sparse or self.decide(model, name, info)) and not self.irrelevant(model, name):
                 lines += self.placeholder(model, name, info, indent)
         return lines
 
     def decide(self, model: type[BaseModel], name: str, info: FieldInfo) -> bool:
         penalty = model is PowerRecord and name == "discretion" and self.penalty
         return info.is_required() or (model, name) in _DECIDE or penalty
+
+    def irrelevant(self, model: type[BaseModel], name: str) -> bool:
+        """Discretion is for penalties only (E215): another category's template leaves it out."""
+        return model is PowerRecord and name == "discretion" and not self.penalty
 
     def emit(self, name: str, info: FieldInfo, value: Any, indent: int, sparse: bool = True) -> list[str]:
         pad, note, sub = " " * indent, field_note(info), inner_model(info.annotation)
@@ -119,11 +138,7 @@ class _Writer:
     def placeholder(self, model: type[BaseModel], name: str, info: FieldInfo, indent: int) -> list[str]:
         if self.decide(model, name, info):
             return self.emit(name, info, self.skeleton(model, name, info, False), indent, sparse=False)
-        if info.default_factory is list:
-            sub = inner_model(info.annotation)
-            example = _commented(self.item(sub, {}, indent + 2, False), indent) if sub else []
-            return [f"{' ' * indent}{name}: []  # {field_note(info)}", *example]
-        if info.default is not None:
+        if info.default_factory is None and info.default is not None:
             return self.emit(name, info, info.default, indent)
         value = self.skeleton(model, name, info, True)
         return _commented(self.emit(name, info, value, indent, sparse=False), indent)
@@ -148,6 +163,8 @@ class DeptTarget:
     department: DepartmentRecord
     codes: set[str] = field(default_factory=set)  # codes in use (records and file names)
     names: dict[str, str] = field(default_factory=dict)  # name -> code of the existing powers
+    issued: set[str] = field(default_factory=set)  # every code in the ledger, withdrawn ones included
+    unrecorded: list[str] = field(default_factory=list)  # without a ledger yet: the codes that will start it
 
     @property
     def prefix(self) -> str:
@@ -160,24 +177,41 @@ class DeptTarget:
         return self.root / self.slug
 
     def take_code(self, category: str) -> str:
-        """The next free code of a category, marked as used."""
+        """The next code of a category: one past the highest in use or ever issued (the ledger), marked as used."""
         cat_code = self.category_codes()[category]
-        code = next_code(self.prefix, cat_code, used_sequences(self.codes, self.prefix, cat_code))
+        code = next_code(self.prefix, cat_code, used_sequences(self.codes | self.issued, self.prefix, cat_code))
         self.codes.add(code)
         return code
+
+    def record(self, codes: list[str]) -> None:
+        """Write issued codes into the ledger; a catalogue without one gets a ledger of all its codes as well.
+
+        Raises LedgerError when the ledger cannot be read (nothing is written then)."""
+        record_issued(self.root, [*codes, *self.unrecorded])
+        self.issued.update([*codes, *self.unrecorded])
+        self.unrecorded = []
 
 
 class TargetError(Exception):
     """The department cannot take new powers; the message says why."""
 
 
-def department_target(root: Path, slug: str) -> DeptTarget:
-    """The department slug of the catalogue at root, or TargetError with a message for editors."""
+def issuing_catalogue(root: Path) -> tuple[Catalogue, Report]:
+    """The catalogue at root, readable enough to issue codes from (its ledger too), or TargetError."""
     if not root.is_dir():
         raise TargetError(f"权力清单目录不存在:{root}")
     catalogue, report = load(root)
     if catalogue is None:
         raise TargetError(_with_problems("无法读取 _catalogue.yaml,请先修正:", report.problems))
+    if (root / LEDGER_FILE).exists() and catalogue.ledger is None:
+        mine = [p for p in report.problems if p.path == LEDGER_FILE]
+        raise TargetError(_with_problems(f"编码台账 {LEDGER_FILE} 有错误,修正后才能分配或注销编码:", mine))
+    return catalogue, report
+
+
+def department_target(root: Path, slug: str) -> DeptTarget:
+    """The department slug of the catalogue at root, or TargetError with a message for editors."""
+    catalogue, report = issuing_catalogue(root)
     found = [d for d in catalogue.departments if d.slug == slug]
     if not found:
         known = "、".join(d.slug for d in catalogue.departments) or "(无)"
@@ -186,7 +220,10 @@ def department_target(root: Path, slug: str) -> DeptTarget:
     if dept.record is None:
         mine = [p for p in report.problems if p.path.startswith(f"{slug}/_department")]
         raise TargetError(_with_problems(f"部门 {slug} 的 _department.yaml 缺失或有错误,请先修正:", mine))
-    return _target(root, dept, catalogue.record, dept.record)
+    target = _target(root, dept, catalogue.record, dept.record)
+    target.issued = catalogue.ledger.issued() if catalogue.ledger else set()
+    target.unrecorded = [] if (root / LEDGER_FILE).exists() else recordable_codes(catalogue)
+    return target
 
 
 def _target(root: Path, dept: Department, cat: CatalogueRecord, record: DepartmentRecord) -> DeptTarget:
@@ -214,7 +251,7 @@ def _with_problems(message: str, found: list[Problem]) -> str:
 
 def print_todo(root: Path, rels: list[str]) -> int:
     """Run check and list what is still to be filled in the given files; the number of errors there."""
-    _, report = check_catalogue(root)
+    _, report = check_catalogue(root, shown_as=root)
     wanted = set(rels)
     mine = [p for p in report.sorted() if p.path in wanted]
     if mine:
@@ -249,7 +286,77 @@ def new_command(dept: str, category: str, name: str, powers: Path) -> None:
     if name.strip() in target.names:
         click.echo(f"提示:本部门已有同名事项 {target.names[name.strip()]}")
     code = target.take_code(resolved)
+    ledger = powers / LEDGER_FILE
+    started = not ledger.exists()
+    try:
+        target.record([code])  # before the file: a code once handed out is never handed out again
+    except LedgerError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    if started:
+        click.echo(f"已创建编码台账 {ledger.as_posix()}(记录发出过的每个编码,请与新文件一起提交)")
     path = target.folder() / f"{code}.yaml"
     path.write_text(render_power({"code": code, "name": name.strip(), "category": resolved}), encoding="utf-8")
     click.echo(f"已创建 {path.as_posix()}")
     print_todo(powers, [f"{dept}/{code}.yaml"])
+
+
+@click.command("ledger")
+@click.option("--withdraw", metavar="编码", help="登记注销一个编码(先删除它的事项文件)")
+@click.option("--reason", help="注销原因,如 职权已取消(与 --withdraw 一起使用)")
+@click.option("--date", help="注销日期,如 2026-03-01;默认今天")
+@powers_option
+def ledger_command(withdraw: str | None, reason: str | None, date: str | None, powers: Path) -> None:
+    """把清单中的编码记入编码台账 _codes.yaml(没有时新建);加 --withdraw 登记注销一个编码。"""
+    if (reason or date) and not withdraw:
+        click.echo("--reason 和 --date 只能与 --withdraw 一起使用", err=True)
+        sys.exit(2)
+    when = _iso_date(date) if date else dt.date.today()
+    try:
+        catalogue, _ = issuing_catalogue(powers)
+    except TargetError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    issued = catalogue.ledger.issued() if catalogue.ledger else set()
+    missing = [code for code in recordable_codes(catalogue) if code not in issued]
+    code = withdraw.strip() if withdraw else ""
+    refusal = withdrawal_refusal(catalogue, code) if code else None
+    if refusal:
+        click.echo(refusal, err=True)
+        sys.exit(1)
+    ledger = (powers / LEDGER_FILE).as_posix()
+    earlier = code and code not in issued and code not in missing  # used before the ledger began, file gone
+    record_issued(powers, [*missing, *([code] if earlier else [])])
+    click.echo(f"已把 {len(missing)} 个编码记入 {ledger}" if missing else f"{ledger} 已包含清单中的全部编码")
+    if code:
+        shown = styled(reason.strip()) if reason and reason.strip() else None  # quoted as fmt quotes it
+        record_withdrawal(powers, code, when, shown)
+        click.echo(f"已在 {ledger} 中登记注销 {code}({when.isoformat()}),这个编码不会再分配")
+
+
+def _iso_date(text: str) -> dt.date:
+    """A date written as 2026-03-01, or a usage error that says so."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        click.echo(f"注销日期「{text}」应写成 2026-03-01 这样的日期(年-月-日,用减号分隔)", err=True)
+        sys.exit(2)
+
+
+def withdrawal_refusal(catalogue: Catalogue, code: str) -> str | None:
+    """Why code cannot be withdrawn now, or None when it can (a code not in the ledger yet can: it was used before
+    the ledger began, and withdrawing it keeps it from being issued again)."""
+    prefix = catalogue.record.region + catalogue.record.division
+    if not is_code(code):
+        return f"「{code}」不是权力编码,应如 {prefix}TJ-CF-0001(地区+区划+单位代码-类别代码-4位序号)"
+    if not code.startswith(prefix):
+        return f"编码 {code} 不属于本清单:地区和区划代码应为 {prefix}(见 _catalogue.yaml)"
+    ledger = catalogue.ledger
+    if ledger and code in ledger.withdrawn():
+        entry = ledger.record.withdrawn[ledger.withdrawn()[code]]
+        return f"编码 {code} 已于 {entry.date.isoformat()} 登记注销,无需重复登记"
+    places = codes_on_disk(catalogue).get(code)
+    if places:
+        where = "、".join(place.path for place in places)
+        return f"编码 {code} 的事项文件仍在({where}):请先删除文件(git 历史中仍可找回),再登记注销"
+    return None

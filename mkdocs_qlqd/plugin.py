@@ -98,7 +98,7 @@ def _folder(variable: str, default: Path) -> Path:
 
 
 def _valid_catalogue(powers: Path) -> Catalogue:
-    catalogue, report = check_catalogue(powers)
+    catalogue, report = check_catalogue(powers, shown_as=powers)
     if catalogue is None or report.errors:
         lines = [str(p) for p in report.sorted() if p.is_error]
         shown = lines[:MAX_PROBLEMS_SHOWN]

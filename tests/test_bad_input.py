@@ -3,10 +3,13 @@
 tests/bad/_base/powers/ is one small valid catalogue. Each other folder tests/bad/<case>/ holds:
   powers/...    only the files that differ from the base (they replace or add to it),
   delete.txt    (optional) base paths to remove, one per line,
-  expected.txt  the exact output of `python -m generator check powers`, pinned;
+  args.txt      (optional) what to check instead of the whole catalogue: paths from the work folder, such as
+                powers/tjj/FX01TJ-JC-0001.yaml (separated by spaces or lines),
+  expected.txt  the exact output of `python -m generator check powers` (or check ARGS), pinned;
 a function in bad_builders.py plants what cannot live in git (huge, re-encoded, symlinked files).
-A case's name starts with the code it proves (E… exits 1, W… exits 0 and 1 with --strict), or
-`ok-` for input that must pass. UPDATE_GOLDEN=1 rewrites the expected.txt files.
+A case's name starts with the code it proves (E… exits 1, or 2 for a path check cannot look at; W… exits 0
+and 1 with --strict), or `ok-` for input that must pass. Printed paths open from the work folder (powers/…).
+UPDATE_GOLDEN=1 rewrites the expected.txt files.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.problems import MESSAGES
+from generator.validate import USAGE_CODES
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = Path(__file__).parent / "bad"
@@ -69,7 +73,15 @@ def build(case: str, work: Path) -> None:
 
 def exit_codes(case: str) -> tuple[int, int]:
     """The exit codes (plain, --strict) that the case's name promises."""
+    if case.split("-")[0] in USAGE_CODES:
+        return 2, 2
     return {"E": (1, 1), "W": (0, 1)}.get(case[0], (0, 0))
+
+
+def arguments(case: str) -> list[str]:
+    """What the case checks: its args.txt, else the whole catalogue."""
+    args = BAD / case / "args.txt"
+    return args.read_text(encoding="utf-8").split() if args.exists() else ["powers"]
 
 
 def pinned(case: str, output: str) -> str:
@@ -105,8 +117,8 @@ def check_output(case: str, work: Path, output: str) -> None:
     if case.startswith("W"):
         assert counts["errors"] == "0"
     for m in found:
-        named = work / m["path"] if m["code"] == "E017" else work / "powers" / m["path"]
-        assert named.exists() or named.is_symlink() or m["code"] in ("E011", "E017"), m["path"]
+        named = work / m["path"]  # every printed path opens from where check ran
+        assert named.exists() or named.is_symlink() or m["code"] in ("E011", "E017", "E027"), m["path"]
         if m["line"]:
             assert named.is_file() and int(m["line"]) <= named.read_bytes().count(b"\n") + 1
 
@@ -117,15 +129,16 @@ def test_check_refuses_bad_input_clearly(case: str, tmp_path: Path, monkeypatch:
     monkeypatch.chdir(tmp_path)
     runner = CliRunner(catch_exceptions=False)
     plain, strict = exit_codes(case)
-    result = runner.invoke(main, ["check", "powers"])
+    args = arguments(case)
+    result = runner.invoke(main, ["check", *args])
     output = normalised(result.stdout, tmp_path)
     assert (result.exit_code, result.stderr) == (plain, "")
     assert output == pinned(case, output)
     assert "Traceback" not in result.output
     check_output(case, tmp_path, output)
-    strict_result = runner.invoke(main, ["check", "--strict", "powers"])
+    strict_result = runner.invoke(main, ["check", "--strict", *args])
     assert (strict_result.exit_code, normalised(strict_result.stdout, tmp_path)) == (strict, output)
-    as_json = runner.invoke(main, ["check", "--format", "json", "powers"])
+    as_json = runner.invoke(main, ["check", "--format", "json", *args])
     assert as_json.exit_code == plain
     assert len(json.loads(as_json.stdout)) == len(output.splitlines()) - 1
 
@@ -134,10 +147,10 @@ def _limited() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
-def run_check(work: Path) -> subprocess.CompletedProcess[str]:
-    """`python -m generator check powers` in work, as a real process under the memory limit and timeout."""
+def run_check(work: Path, args: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m generator check powers` (or check ARGS) in work, as a real process under the limits."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUTF8": "1"}
-    command = [sys.executable, "-m", "generator", "check", "powers"]
+    command = [sys.executable, "-m", "generator", "check", *(args or ["powers"])]
     return subprocess.run(
         command, cwd=work, env=env, capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_limited, check=False
     )
@@ -146,7 +159,7 @@ def run_check(work: Path) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize("case", SUBPROCESS_CASES)
 def test_real_process_is_bounded_and_quiet(case: str, tmp_path: Path) -> None:
     build(case, tmp_path)
-    done = run_check(tmp_path)
+    done = run_check(tmp_path, arguments(case))
     assert done.stderr == ""  # no traceback, no warning: only the problems on stdout
     assert done.returncode == exit_codes(case)[0]
     output = normalised(done.stdout, tmp_path)
@@ -187,6 +200,6 @@ def test_every_case_plants_a_defect() -> None:
     assert set(BUILDERS) <= set(CASES)
     for case in CASES:
         source = BAD / case
-        planted = case in BUILDERS or (source / "powers").is_dir() or (source / "delete.txt").exists()
+        planted = case in BUILDERS or any((source / name).exists() for name in ("powers", "delete.txt", "args.txt"))
         assert planted or case == "ok-base", case
         assert (source / "expected.txt").is_file(), case

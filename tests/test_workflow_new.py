@@ -13,7 +13,8 @@ from pydantic import BaseModel
 from workflow_fixture import FIXTURE, copy_catalogue, run
 
 from generator.fieldnames import inner_model
-from generator.model import PowerRecord
+from generator.ledger import LEDGER_FILE
+from generator.model import Branch, PowerRecord
 from generator.template import render_power
 from generator.validate import check_catalogue
 
@@ -128,8 +129,11 @@ def _fields(model: type[BaseModel]) -> set[tuple[str, str]]:
 
 def test_template_has_every_field_of_the_model_with_its_chinese_title():
     text = render_power({"code": "FX01TJ-CF-0009", "name": "名称", "category": "行政处罚"})
-    for name, title in sorted(_fields(PowerRecord)):
+    branch = _fields(Branch)  # `next` is written in its usual form, `next: step2`; its comment names the branch keys
+    for name, title in sorted(_fields(PowerRecord) - branch):
         assert re.search(rf"^[\s#-]*{name}:.*# {re.escape(title)}", text, flags=re.M), name
+    next_line = re.search(r"^\s*# next: .*$", text, flags=re.M)
+    assert next_line and all(name in next_line[0] for name, _ in branch)
 
 
 def test_template_is_in_canonical_form(tmp_path):
@@ -161,3 +165,54 @@ def test_missing_catalogue_folder_and_broken_department(tmp_path):
     (powers / "tjj" / "_department.yaml").write_text("name: [\n", encoding="utf-8")
     result = run("new", "tjj", "--category", "许可", "--name", "甲", "--powers", powers)
     assert result.exit_code == 1 and "_department.yaml 缺失或有错误" in result.output and "E002" in result.output
+
+
+def test_new_never_reissues_the_code_of_a_removed_file(tmp_path):
+    powers = copy_catalogue(tmp_path)
+    assert run("new", "tjj", "--category", "许可", "--name", "甲", "--powers", powers).exit_code == 0
+    (powers / "tjj" / "FX01TJ-XK-0002.yaml").unlink()
+    assert run("new", "tjj", "--category", "许可", "--name", "乙", "--powers", powers).exit_code == 0
+    assert sorted(p.name for p in (powers / "tjj").glob("*-XK-*")) == ["FX01TJ-XK-0001.yaml", "FX01TJ-XK-0003.yaml"]
+    issued = yaml.safe_load((powers / LEDGER_FILE).read_text(encoding="utf-8"))["issued"]
+    assert {"FX01TJ-XK-0002", "FX01TJ-XK-0003"} <= set(issued)
+
+
+def test_new_starts_the_ledger_with_every_code_of_the_catalogue(tmp_path):
+    powers = copy_catalogue(tmp_path)
+    result = run("new", "scj", "--category", "检查", "--name", "某检查", "--powers", powers)
+    assert f"已创建编码台账 {(powers / LEDGER_FILE).as_posix()}" in result.output
+    issued = yaml.safe_load((powers / LEDGER_FILE).read_text(encoding="utf-8"))["issued"]
+    on_disk = sorted(p.stem for p in powers.glob("*/FX01*.yaml"))
+    assert issued == on_disk and "FX01SC-JC-0002" in issued
+    again = run("new", "scj", "--category", "检查", "--name", "另一检查", "--powers", powers)
+    assert "已创建编码台账" not in again.output
+
+
+def uncomment(text: str) -> str:
+    """The template as an editor leaves it after following its header: every commented field uncommented, the
+    nested optional fields too, the header itself kept."""
+    header, _, body = text.partition("\ncode:")
+    while re.search(r"^\s*# ", body, flags=re.M):
+        body = re.sub(r"^(\s*)# ", r"\1", body, flags=re.M)
+    return f"{header}\ncode:{body}"
+
+
+def test_template_never_writes_an_empty_list_above_its_examples():
+    text = render_power({"code": "FX01TJ-XK-0009", "name": "名称", "category": "行政许可"})
+    assert not re.search(r":\s*\[\]", text)
+    assert re.search(r'^      # next: ""  # 下一步', text, flags=re.M)  # the usual form, next: step2
+
+
+@pytest.mark.parametrize("category", ["行政许可", "行政处罚"])
+def test_uncommented_examples_are_valid_yaml_of_the_right_types(tmp_path, category):
+    powers = copy_catalogue(tmp_path)
+    run("new", "tjj", "--category", category, "--name", "某事项", "--powers", powers)
+    (path,) = (p for p in (powers / "tjj").glob("*.yaml") if p.stem.endswith("-0002"))
+    text = fill(uncomment(path.read_text(encoding="utf-8")))
+    for key in ("materials", "fees", "supervision", "complaints", "responsibilities", "conditions", "rights"):
+        assert re.search(rf"^{key}:", text, flags=re.M), key
+    text = re.sub(r'^(\s*(?:- )?\S+): ""', r"\1: 某内容", text, flags=re.M).replace("next: 某内容", "next: step2")
+    path.write_text(text, encoding="utf-8")
+    _, report = check_catalogue(powers)
+    mine = [(p.code, p.field) for p in report.problems if p.path == f"tjj/{path.name}"]
+    assert mine == [("E209", "procedure")]  # only that step2 is still to be written: no YAML or type error
