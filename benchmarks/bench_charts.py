@@ -11,10 +11,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from generator.edition import EditionPower, make_edition
-from generator.flowchart import dot_source, render_svgs
-from generator.flowchart_render import dot_command
-from generator.validate import load_valid
+from generator.core.edition import EditionPower, make_edition
+from generator.core.validate import load_valid
+from generator.outputs.flowchart import dot_source, render_svgs
+from generator.outputs.flowchart.render import dot_command
 
 FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "flowchart" / "powers"
 

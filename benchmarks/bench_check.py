@@ -11,7 +11,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from factory import CATALOGUE, department, dump, power
 
-from generator.validate import check_catalogue
+from generator.core.validate import check_catalogue
 
 PER_DEPARTMENT = 1_000
 

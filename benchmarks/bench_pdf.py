@@ -11,12 +11,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.catalogue import Catalogue, Department, Power
-from generator.edition import Edition, make_edition
-from generator.model import CatalogueRecord, DepartmentRecord, PowerRecord
-from generator.pdf.build import plan, power_sheets, render_all
-from generator.pdf.html import sheets_html, stylesheet
-from generator.pdf.render import render_pdf
+from generator.core.catalogue import Catalogue, Department, Power
+from generator.core.edition import Edition, make_edition
+from generator.core.model import CatalogueRecord, DepartmentRecord, PowerRecord
+from generator.outputs.pdf.html import sheets_html, stylesheet
+from generator.outputs.pdf.render import render_pdf
+from generator.outputs.pdf.writer import plan, power_sheets, render_all
 
 CATEGORIES = [("行政许可", "XK"), ("行政处罚", "CF"), ("行政检查", "JC"), ("行政确认", "QR"), ("行政征收", "ZS")]
 SUBJECTS = [

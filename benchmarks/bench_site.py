@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.build import run_mkdocs
+from generator.publish import run_mkdocs
 
 TESTS = Path(__file__).resolve().parents[1] / "tests"
 KB = 1024

@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 from benchmarks.bench_check import write_big_catalogue
-from generator.diff import compare
-from generator.edition import make_edition
-from generator.export import xlsx_bytes
-from generator.fmt import format_files, record_files
-from generator.validate import load_valid
+from generator.core.edition import make_edition
+from generator.core.validate import load_valid
+from generator.editing.diff import compare
+from generator.editing.fmt import format_files, record_files
+from generator.outputs.spreadsheet import xlsx_bytes
 
 
 def timed(label: str, count: int, action) -> None:

@@ -47,7 +47,7 @@ def main() -> None:
         problem = f"生成器需要 Python 3.11 或更高版本,当前的 Python({sys.executable})是 {found}。"
         fail(advice(problem, windows))
     try:
-        from .cli import main as cli
+        from generator.commands import main as cli
     except ModuleNotFoundError as exc:
         package = missing_module(exc)
         if package is None:

@@ -20,12 +20,12 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator.build import source_date_epoch
-from generator.catalogue import Catalogue
-from generator.edition import Edition, make_edition
-from generator.pages import inert, site_pages, site_title
-from generator.problems import GeneratorError
-from generator.validate import check_catalogue
+from generator.core.catalogue import Catalogue
+from generator.core.edition import Edition, make_edition
+from generator.core.problems import GeneratorError
+from generator.core.validate import check_catalogue
+from generator.outputs.site.pages import inert, site_pages, site_title
+from generator.publish import source_date_epoch
 
 MAX_PROBLEMS_SHOWN = 50
 # Material's drawer and search toggles are checkboxes with autocomplete="off", which HTML does not allow

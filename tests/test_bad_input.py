@@ -28,9 +28,9 @@ import pytest
 from bad_builders import BUILDERS
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.problems import MESSAGES
-from generator.validate import USAGE_CODES
+from generator.commands import main
+from generator.core.problems import MESSAGES
+from generator.core.validate import USAGE_CODES
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = Path(__file__).parent / "bad"

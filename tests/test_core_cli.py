@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from factory import department, power, write_catalogue
 
-from generator.cli import main
-from generator.model import PowerRecord
+from generator.commands import main
+from generator.core.model import PowerRecord
 
 E025 = (
     "E025 不属于任何权力清单:所在目录及其上级目录中都没有发布机关文件 _catalogue.yaml。"

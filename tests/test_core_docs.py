@@ -6,9 +6,9 @@ import os
 import re
 from pathlib import Path
 
-from generator.fieldref import field_reference
-from generator.model import DEFAULT_CATEGORIES
-from generator.problems import MESSAGES
+from generator.core.fieldref import field_reference
+from generator.core.model import DEFAULT_CATEGORIES
+from generator.core.problems import MESSAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 FIELDS = ROOT / "content" / "fields.md"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from factory import department, power, write_catalogue
 
-from generator.edition import EditionPower, Withheld, make_edition
-from generator.validate import load_valid
+from generator.core.edition import EditionPower, Withheld, make_edition
+from generator.core.validate import load_valid
 
 
 def catalogue(tmp_path):

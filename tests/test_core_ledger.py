@@ -9,11 +9,11 @@ import pytest
 import yaml
 from workflow_fixture import FIXTURE, copy_catalogue, run
 
-from generator.edition import make_edition
-from generator.ledger import LEDGER_FILE, LEDGER_HEADER, LedgerError, read_ledger, record_issued, record_withdrawal
-from generator.loader import load
-from generator.template import department_target
-from generator.validate import check_catalogue
+from generator.core.edition import make_edition
+from generator.core.ledger import LEDGER_FILE, LEDGER_HEADER, LedgerError, read_ledger, record_issued, record_withdrawal
+from generator.core.loader import load
+from generator.core.validate import check_catalogue
+from generator.editing.new import department_target
 
 SAMPLE = Path(__file__).resolve().parents[1] / "powers"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from factory import department, dump, power, write_catalogue
 
-from generator.validate import check_catalogue
-from generator.yamlsafe import YamlRejected, read_yaml
+from generator.core.validate import check_catalogue
+from generator.core.yamlsafe import YamlRejected, read_yaml
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import validate_parsed
-from generator.model import DepartmentRecord, PowerRecord, Record
-from generator.problems import Report
-from generator.template import render_power
-from generator.yamlsafe import YamlRejected, parse_text
+from generator.core.loader import validate_parsed
+from generator.core.model import DepartmentRecord, PowerRecord, Record
+from generator.core.problems import Report
+from generator.core.yamlsafe import YamlRejected, parse_text
+from generator.editing.new import render_power
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = Path(__file__).parent / "bad" / "_base" / "powers"

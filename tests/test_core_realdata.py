@@ -9,8 +9,8 @@ import pytest
 from factory import write_catalogue
 from realdata_convert import REALDATA, guangan_items, jiangmen_no_penalty, jiangmen_penalties
 
-from generator.edition import make_edition
-from generator.validate import check_catalogue
+from generator.core.edition import make_edition
+from generator.core.validate import check_catalogue
 
 pytestmark = pytest.mark.skipif(not REALDATA.is_dir(), reason="shared/realdata/ is not beside this checkout")
 TODAY = dt.date(2026, 11, 22)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from factory import department, power, write_catalogue
 
-from generator.model import Step
-from generator.rules import find_cycle, longest_path, reachable
-from generator.validate import check_catalogue
+from generator.core.model import Step
+from generator.core.rules import find_cycle, longest_path, reachable
+from generator.core.validate import check_catalogue
 
 TODAY = dt.date(2026, 11, 22)
 

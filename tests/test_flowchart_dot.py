@@ -12,13 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.edition import Edition, EditionPower, make_edition
-from generator.flowchart import chart_label, dot_source
-from generator.flowchart_dot import VARIANTS
-from generator.flowchart_layout import plan
-from generator.flowchart_text import clean, escape, width_of, wrap
-from generator.model import Step
-from generator.validate import load_valid
+from generator.core.edition import Edition, EditionPower, make_edition
+from generator.core.model import Step
+from generator.core.validate import load_valid
+from generator.outputs.flowchart import chart_label, dot_source
+from generator.outputs.flowchart.dot import VARIANTS
+from generator.outputs.flowchart.layout import plan
+from generator.outputs.flowchart.text import clean, escape, width_of, wrap
 
 FIXTURE = Path(__file__).parent / "fixtures" / "flowchart" / "powers"
 GOLDEN = Path(__file__).parent / "golden" / "dot"  # the web variant; the print variants in sub-folders

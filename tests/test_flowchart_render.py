@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import flowchart_render
-from generator.edition import Edition, EditionPower, make_edition
-from generator.flowchart import ChartError, chart_label, dot_source, render_svgs
-from generator.flowchart_text import clean
-from generator.model import Complaint, Supervisor
-from generator.validate import load_valid
+from generator.core.edition import Edition, EditionPower, make_edition
+from generator.core.model import Complaint, Supervisor
+from generator.core.validate import load_valid
+from generator.outputs.flowchart import ChartError, chart_label, dot_source, render_svgs
+from generator.outputs.flowchart import render as flowchart_render
+from generator.outputs.flowchart.text import clean
 
 FIXTURE = Path(__file__).parent / "fixtures" / "flowchart" / "powers"
 SVG_NS = "{http://www.w3.org/2000/svg}"

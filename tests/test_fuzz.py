@@ -25,10 +25,10 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from generator.catalogue import Catalogue
-from generator.model import KINDS, PowerRecord
-from generator.problems import MESSAGES, Problem, Report
-from generator.validate import check_catalogue
+from generator.core.catalogue import Catalogue
+from generator.core.model import KINDS, PowerRecord
+from generator.core.problems import MESSAGES, Problem, Report
+from generator.core.validate import check_catalogue
 
 BASE = Path(__file__).parent / "bad" / "_base" / "powers"
 TARGET = "tjj/FX01TJ-JC-0001.yaml"  # the record every example replaces

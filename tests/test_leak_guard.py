@@ -14,7 +14,7 @@ from canary import canary_catalogue
 from click.testing import CliRunner
 from sitetools import CHROMIUM, CHROMIUM_ARGS, serve
 
-from generator.cli import main
+from generator.commands import main
 
 pytestmark = pytest.mark.slow
 

@@ -13,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 from pypdf.generic import ArrayObject, FloatObject, NumberObject
 
-from generator.cli import main
-from generator.edition import make_edition
-from generator.pdf import content, layout, split
-from generator.pdf.build import plan, power_sheets
-from generator.pdf.html import booklet_html, sheets_html
-from generator.validate import load_valid
-from generator.version import record_version
+from generator.commands import main
+from generator.core.edition import make_edition
+from generator.core.fingerprint import record_version
+from generator.core.validate import load_valid
+from generator.outputs.pdf import content, layout, split
+from generator.outputs.pdf.html import booklet_html, sheets_html
+from generator.outputs.pdf.writer import plan, power_sheets
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pdf" / "powers"
 INJECTED = "食品经营备案确认<script>alert(1)</script>{{ 7*191 }}"

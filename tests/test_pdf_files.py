@@ -13,14 +13,14 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from generator.cli import main
-from generator.edition import make_edition
-from generator.pdf import write_pdfs
-from generator.pdf.build import jobs, plan, render_all
-from generator.pdf.content import booklet
-from generator.pdf.html import booklet_html, stylesheet
-from generator.pdf.render import render_pdf
-from generator.validate import load_valid
+from generator.commands import main
+from generator.core.edition import make_edition
+from generator.core.validate import load_valid
+from generator.outputs.pdf import write_pdfs
+from generator.outputs.pdf.content import booklet
+from generator.outputs.pdf.html import booklet_html, stylesheet
+from generator.outputs.pdf.render import render_pdf
+from generator.outputs.pdf.writer import jobs, plan, render_all
 
 pytestmark = pytest.mark.slow
 

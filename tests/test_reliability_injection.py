@@ -22,9 +22,9 @@ from pypdf import PdfReader
 from site_catalogues import FIXTURE
 from sitetools import CHROMIUM, CHROMIUM_ARGS, build, cli, nu_errors, serve
 
-from generator.bidi import visible_controls
-from generator.edition import make_edition
-from generator.validate import load_valid
+from generator.core.edition import make_edition
+from generator.core.validate import load_valid
+from generator.outputs.bidi import visible_controls
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,8 @@ from bs4 import BeautifulSoup
 from linkcheck import broken_links
 from sitetools import CHROMIUM, CHROMIUM_ARGS, build, nu_errors, serve
 
-from generator.edition import Edition, make_edition
-from generator.validate import load_valid
+from generator.core.edition import Edition, make_edition
+from generator.core.validate import load_valid
 
 SAMPLE = Path(__file__).resolve().parent.parent / "powers"
 # One page of each type: the address of a page whose path is filled in from the sample.

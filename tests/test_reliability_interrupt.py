@@ -16,7 +16,7 @@ import pytest
 from site_catalogues import FIXTURE
 from sitetools import build, cli, tree_digest
 
-from generator.build import recover_interrupted
+from generator.publish import recover_interrupted
 
 RENAMED = "涉外调查机构资格认定（中断测试）"
 

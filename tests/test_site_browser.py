@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from site_catalogues import FIXTURE
 from sitetools import CHROMIUM, CHROMIUM_ARGS, serve
 
-from generator.build import run_mkdocs
+from generator.publish import run_mkdocs
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -13,10 +13,10 @@ from bs4 import BeautifulSoup
 from site_catalogues import FIXTURE, PAYLOAD, hostile_catalogue, large_catalogue
 from sitetools import build, tree_digest
 
-from generator.bidi import visible_controls
-from generator.build import BuildFailed, run_mkdocs
-from generator.edition import Edition, make_edition
-from generator.validate import load_valid
+from generator.core.edition import Edition, make_edition
+from generator.core.validate import load_valid
+from generator.outputs.bidi import visible_controls
+from generator.publish import BuildFailed, run_mkdocs
 
 pytestmark = pytest.mark.slow
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sitetools import build, tree_digest
 
-from generator.edition import make_edition
-from generator.pages import site_pages
-from generator.validate import load_valid
+from generator.core.edition import make_edition
+from generator.core.validate import load_valid
+from generator.outputs.site.pages import site_pages
 
 SAMPLE = Path(__file__).resolve().parent.parent / "powers"
 GOLDEN = Path(__file__).parent / "golden"

@@ -13,18 +13,18 @@ import yaml
 from bs4 import BeautifulSoup
 from site_catalogues import PAYLOAD, hostile_catalogue
 
-from generator.bidi import visible_controls
-from generator.build import source_date_epoch
-from generator.edition import Edition, make_edition
-from generator.model import TimeLimit
-from generator.pages import (
+from generator.core.edition import Edition, make_edition
+from generator.core.model import TimeLimit
+from generator.core.validate import load_valid
+from generator.outputs.bidi import visible_controls
+from generator.outputs.site.pages import (
     days_text,
     front_matter,
     procedure_brief,
     render_pages,
     saving_text,
 )
-from generator.validate import load_valid
+from generator.publish import source_date_epoch
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 CONFIDENTIAL = "FX01TJ-JC-0001"

@@ -16,7 +16,7 @@ import yaml
 from workflow_fixture import FIXTURE, copy_catalogue, run
 
 from generator.__main__ import advice
-from generator.cli import main
+from generator.commands import main
 
 ROOT = Path(__file__).parents[1]
 EXAMPLES = ROOT / "examples"

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from workflow_fixture import copy_catalogue, run
 
-from generator import fmt
-from generator.fmt import format_text, needs_quotes
-from generator.model import CatalogueRecord, PowerRecord
+from generator.core.model import CatalogueRecord, PowerRecord
+from generator.editing import fmt
+from generator.editing.fmt import format_text, needs_quotes
 
 MESSY = """\
 # yaml-language-server: $schema=../../schema/power.schema.json

@@ -18,11 +18,11 @@ import yaml
 from realdata_convert import REALDATA
 from workflow_fixture import copy_catalogue, run
 
-from generator.export import cell_texts
-from generator.importer import Row, convert_row
-from generator.ledger import read_ledger, record_issued
-from generator.spreadsheet import Header, cell_value, parse_basis, parse_days, parse_fees, parse_steps
-from generator.validate import check_catalogue, load_valid
+from generator.core.ledger import read_ledger, record_issued
+from generator.core.validate import check_catalogue, load_valid
+from generator.editing.importer import Row, convert_row
+from generator.editing.sheets import Header, cell_value, parse_basis, parse_days, parse_fees, parse_steps
+from generator.outputs.spreadsheet import cell_texts
 
 PLACEHOLDER_CODES = {"E103", "E104", "E106", "E108"}  # what check says about a "" left for the editor
 

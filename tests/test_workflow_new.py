@@ -12,11 +12,11 @@ import yaml
 from pydantic import BaseModel
 from workflow_fixture import FIXTURE, copy_catalogue, run
 
-from generator.fieldnames import inner_model
-from generator.ledger import LEDGER_FILE
-from generator.model import Branch, PowerRecord
-from generator.template import render_power
-from generator.validate import check_catalogue
+from generator.core.fieldnames import inner_model
+from generator.core.ledger import LEDGER_FILE
+from generator.core.model import Branch, PowerRecord
+from generator.core.validate import check_catalogue
+from generator.editing.new import render_power
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "schema" / "power.schema.json").read_text(encoding="utf-8"))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from generator.cli import main
+from generator.commands import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "workflow" / "powers"
 

@@ -1,0 +1,45 @@
+"""What every command shares: the --powers option, loading a valid catalogue, printing problems."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator.core.catalogue import Catalogue
+from generator.core.problems import Report
+from generator.core.validate import check_catalogue
+
+DEFAULT_POWERS = Path("powers")
+
+powers_option = click.option(
+    "--powers",
+    "powers",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_POWERS,
+    show_default=True,
+    help="权力清单目录",
+)
+
+
+def print_report(report: Report, count: int, as_json: bool = False) -> None:
+    """Problems one per line (or as JSON), then the summary line."""
+    if as_json:
+        click.echo(report.to_json())
+    else:
+        for item in report.sorted():
+            click.echo(str(item))
+    summary = f"{count} 个事项, {len(report.errors)} 个错误, {len(report.warnings)} 个警告"
+    click.echo(summary, err=as_json)
+
+
+def load_or_exit(powers: Path) -> Catalogue:
+    """For commands that build from a catalogue: the valid catalogue, or the problems and exit 1."""
+    catalogue, report = check_catalogue(powers, shown_as=powers)
+    if catalogue is None or report.errors:
+        for item in report.sorted():
+            click.echo(str(item), err=True)
+        click.echo(f"权力清单有 {len(report.errors)} 个错误,请先修正(可运行 check 查看)", err=True)
+        sys.exit(1)
+    return catalogue

@@ -1,0 +1,83 @@
+"""What an edition may show. The public edition is built here and nowhere else, so that a
+confidential power is reduced to its four public fields before any output sees it, and an
+internal-scope power never reaches a public output at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from generator.core.catalogue import Catalogue, complaints_for, supervision_for
+from generator.core.model import CatalogueRecord, Complaint, DepartmentRecord, PowerRecord, Supervisor
+
+EditionKind = Literal["public", "internal"]
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """涉密不宜公开: all that a confidential power publishes."""
+
+    code: str
+    name: str
+    category: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class EditionPower:
+    """A power an edition shows in full, with supervision and complaints merged."""
+
+    record: PowerRecord
+    dept_slug: str
+    department: DepartmentRecord
+    supervision: list[Supervisor]
+    complaints: list[Complaint]
+
+    @property
+    def code(self) -> str:
+        return self.record.code
+
+
+@dataclass
+class EditionDepartment:
+    slug: str
+    record: DepartmentRecord
+    powers: list[EditionPower] = field(default_factory=list)
+    withheld: list[Withheld] = field(default_factory=list)
+
+
+@dataclass
+class Edition:
+    kind: EditionKind
+    catalogue: CatalogueRecord
+    departments: list[EditionDepartment]
+
+    def powers(self) -> list[EditionPower]:
+        return [p for d in self.departments for p in d.powers]
+
+    def withheld(self) -> list[Withheld]:
+        return [w for d in self.departments for w in d.withheld]
+
+    def category_codes(self) -> dict[str, str]:
+        return self.catalogue.category_codes()
+
+
+def make_edition(catalogue: Catalogue, kind: EditionKind = "public") -> Edition:
+    """The edition of a valid catalogue (every department has its record)."""
+    departments = []
+    for dept in catalogue.departments:
+        assert dept.record is not None, "make_edition needs a catalogue without errors"
+        out = EditionDepartment(dept.slug, dept.record)
+        for power in sorted(dept.powers, key=lambda p: p.code):
+            rec = power.record
+            if kind == "public" and rec.is_internal:
+                continue
+            if rec.confidential is not None:
+                out.withheld.append(Withheld(rec.code, rec.name, rec.category, rec.confidential.reason))
+                if kind == "public":
+                    continue
+            sup = supervision_for(catalogue.record, dept.record, rec)
+            com = complaints_for(catalogue.record, dept.record, rec)
+            out.powers.append(EditionPower(rec, dept.slug, dept.record, sup, com))
+        departments.append(out)
+    return Edition(kind, catalogue.record, departments)

@@ -1,0 +1,322 @@
+"""Stage 1: read a catalogue folder into typed records, collecting every problem on the way."""
+
+from __future__ import annotations
+
+import calendar
+import gc
+import json
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from generator.core.catalogue import Catalogue, Department, Power
+from generator.core.fieldnames import description_of, dotted, title_of, unknown_key_hint
+from generator.core.ledger import LEDGER_FILE, Ledger, LedgerRecord
+from generator.core.model import CatalogueRecord, DepartmentRecord, PowerRecord, Record
+from generator.core.problems import Problem, Report, problem
+from generator.core.yamlsafe import SHOWN, Parsed, YamlRejected, read_yaml, shorten
+
+CATALOGUE_FILE = "_catalogue.yaml"
+DEPARTMENT_FILE = "_department.yaml"
+PARALLEL_FROM = 2_000  # below this many files, starting worker processes costs more than it saves
+R = TypeVar("R", bound=Record)
+
+_EXPECTED = {
+    "string_type": "文字",
+    "int_type": "整数",
+    "int_parsing": "整数",
+    "int_from_float": "整数",
+    "int_parsing_size": "整数(数值过大)",
+    "finite_number": "整数",
+    "list_type": "列表(每项以「- 」开头)",
+    "model_type": "映射(「字段: 值」的形式)",
+    "model_attributes_type": "映射(「字段: 值」的形式)",
+    "dict_type": "映射(「字段: 值」的形式)",
+    "bool_type": "是或否",
+}
+_DATE_ERRORS = {"date_type", "date_parsing", "date_from_datetime_inexact", "date_from_datetime_parsing"}
+# A date as editors write it, after full-width digits are made ASCII: 2026/11/30, 2026.11.30, 2026年11月30日, 20261130.
+_DATE_TEXT = re.compile(
+    r"(?P<y>\d{4})(?:\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*(?P<sep2>[-/.月])\s*(?P<d>\d{1,2})\s*日?|(?P<mm>\d{2})(?P<dd>\d{2}))"
+    r"(?P<time>[ T]+\d{1,2}:\d{2}(?::\d{2})?)?",
+    re.ASCII,
+)
+
+
+def validation_problems(model: type[Record], exc: ValidationError, rel: str, parsed: Parsed) -> list[Problem]:
+    """Turn pydantic's errors into editor-facing problems with lines and Chinese field names."""
+    found = []
+    for err in exc.errors(include_url=False):
+        found.append(_one_problem(model, err, tuple(err["loc"]), rel, parsed))
+    return found
+
+
+def _one_problem(model: type[Record], err: Any, loc: tuple, rel: str, parsed: Parsed) -> Problem:
+    kind, at, where = err["type"], parsed.at(loc), dotted(loc)
+    title = title_of(model, loc)
+    if kind == "missing":
+        return problem("E101", rel, parsed.at(loc[:-1]), where, title=title, where=where)
+    if kind == "extra_forbidden":
+        return problem("E102", rel, at, where, key=loc[-1], hint=unknown_key_hint(model, loc))
+    if kind == "literal_error":
+        expected = err["ctx"]["expected"].replace("'", "").replace(" or ", "、").replace(", ", "、")
+        return problem("E104", rel, at, where, title=title, value=err["input"], expected=expected)
+    if kind == "string_pattern_mismatch":
+        described = description_of(model, loc)
+        return problem("E105", rel, at, where, title=title, expected=described)
+    if kind in ("too_short", "string_too_short"):
+        return problem("E106", rel, at, where, title=title)
+    if kind == "greater_than_equal":
+        return problem("E107", rel, at, where, title=title)
+    if kind == "less_than_equal":
+        return problem("E109", rel, at, where, title=title, limit=err["ctx"]["le"])
+    if kind in _DATE_ERRORS:
+        return problem("E108", rel, at, where, title=title, detail=_date_detail(err["input"]))
+    expected = _EXPECTED.get(kind, err["msg"])
+    if kind == "int_type" and isinstance(err["input"], str):
+        expected = _digits_as_text(err["input"]) or expected
+    return problem("E103", rel, at, where, title=title, expected=expected)
+
+
+def _digits_as_text(value: str) -> str:
+    """What is wrong with a number that YAML read as text: full-width digits, quotes, too many digits."""
+    ascii_digits = unicodedata.normalize("NFKC", value)
+    if not (ascii_digits.isascii() and ascii_digits.isdigit()):
+        return ""
+    if ascii_digits != value:
+        return f"整数:「{shorten(value)}」是全角数字,请改为半角数字 {shorten(ascii_digits)}"
+    if len(value) > sys.get_int_max_str_digits():
+        return _EXPECTED["int_parsing_size"]  # digits too many for YAML to read as a number
+    return f"整数:「{value}」写在引号里就成了文字,请去掉引号"
+
+
+def _date_detail(value: Any) -> str:
+    """The value repeated and why it is not a date: no such day, the wrong separator, a time, full-width digits."""
+    if value is None or isinstance(value, (bool, list, dict)) or not str(value).strip():
+        return ""
+    text = str(value).strip()
+    found = _DATE_TEXT.fullmatch(unicodedata.normalize("NFKC", text))
+    if not found:
+        return f";「{shorten(text)}」不是日期"
+    year, month, day = int(found["y"]), int(found["m"] or found["mm"]), int(found["d"] or found["dd"])
+    missing = _no_such_day(year, month, day)
+    if missing:
+        return f";「{text}」不存在:{missing}"
+    right = f"{year:04d}-{month:02d}-{day:02d}"
+    if found["time"]:
+        return f";「{text}」只写日期,不要写时间:{right}"
+    return f";「{text}」{_date_fix(text, found)}写成 {right}"
+
+
+def _date_fix(text: str, found: re.Match[str]) -> str:
+    """What to change in a date that names a real day but is not written year-month-day."""
+    if found["sep"] == "年":
+        return "请按「年-月-日」"
+    if not text.isascii():
+        return "用了全角数字或符号,请"
+    if found["mm"]:
+        return "的年、月、日之间要加「-」,"
+    wrong = next((sep for sep in (found["sep"], found["sep2"]) if sep != "-"), None)
+    return f"的分隔符「{wrong}」应为「-」," if wrong else "的月和日都要写两位,"
+
+
+def _no_such_day(year: int, month: int, day: int) -> str:
+    """Why year-month-day is no day of the calendar, or "" when it is one."""
+    if year < 1:
+        return "年份有误"
+    if not 1 <= month <= 12:
+        return f"没有 {month} 月"
+    if 1 <= day <= calendar.monthrange(year, month)[1]:
+        return ""
+    if month == 2 and day == 29:
+        return f"{year} 年不是闰年,2 月没有 29 日"
+    return f"{month} 月没有 {day} 日"
+
+
+def cut_problems(model: type[Record], parsed: Parsed, rel: str) -> list[Problem]:
+    """E110 for each value YAML cut at a ` #`: the rest of its line was read as a comment."""
+    found = []
+    for cut in parsed.cut:
+        whole = f"{cut.kept} {cut.comment}" if cut.kept else cut.comment
+        quoted = json.dumps(whole, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
+        values = {"comment": shorten(cut.comment), "kept": shorten(cut.kept), "quoted": shorten(quoted, 2 * SHOWN)}
+        found.append(problem("E110", rel, cut.at, dotted(cut.loc), title=title_of(model, cut.loc), **values))
+    return found
+
+
+def parse_file(path: Path, rel: str) -> Parsed | list[Problem]:
+    """The parsed file, or the problems that kept it from being read."""
+    try:
+        return read_yaml(path, rel)
+    except YamlRejected as exc:
+        return exc.problems
+    except OSError as exc:
+        return [problem("E002", rel, detail=f"无法读取文件({exc.strerror})")]
+
+
+def _parse_job(job: tuple[Path, str]) -> Parsed | list[Problem]:
+    return parse_file(*job)
+
+
+def parse_files(jobs: list[tuple[Path, str]]) -> list[Parsed | list[Problem]]:
+    """Parse many files; a large catalogue is spread over every core (parsing is most of a load)."""
+    workers = os.cpu_count() or 1
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        return [parse_file(path, rel) for path, rel in jobs]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(_parse_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+
+
+def validate_parsed(model: type[R], outcome: Parsed | list[Problem], rel: str, report: Report) -> R | None:
+    """Validate a parsed file against its model; problems go to the report, and None comes back on failure."""
+    if isinstance(outcome, list):
+        report.extend(outcome)
+        return None
+    report.extend(cut_problems(model, outcome, rel))
+    try:
+        return model.model_validate(outcome.data)
+    except ValidationError as exc:
+        report.extend(validation_problems(model, exc, rel, outcome))
+        return None
+
+
+def read_record(model: type[R], path: Path, rel: str, report: Report) -> tuple[R | None, Parsed | None]:
+    """Read and validate one file."""
+    outcome = parse_file(path, rel)
+    record = validate_parsed(model, outcome, rel, report)
+    return record, outcome if isinstance(outcome, Parsed) else None
+
+
+class _Walker:
+    """Finds the files of a catalogue folder, refusing what does not belong."""
+
+    def __init__(self, root: Path, report: Report) -> None:
+        self.root = root
+        self.real_root = root.resolve()
+        self.report = report
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def allowed(self, path: Path) -> bool:
+        """False (and a problem reported) for a symlink that leaves the catalogue."""
+        if not path.is_symlink():
+            return True
+        try:
+            target = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop (Python 3.11 raises RuntimeError)
+            self.report.add(problem("E018", self.rel(path)))
+            return False
+        if target == self.real_root or self.real_root in target.parents:
+            return True
+        self.report.add(problem("E009", self.rel(path), target=target))
+        return False
+
+    def entries(self, folder: Path) -> list[Path]:
+        return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and self.allowed(p))
+
+    def yaml_file(self, path: Path) -> bool:
+        if path.suffix == ".yml":
+            self.report.add(problem("E016", self.rel(path)))
+        return path.is_file() and path.suffix == ".yaml"
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading makes millions of small objects that all live on; collecting them over and over doubles the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def load(root: Path) -> tuple[Catalogue | None, Report]:
+    """Read every file under root. The catalogue comes back even with errors, holding the valid records."""
+    with _collector_paused():
+        return _load(root)
+
+
+def _load(root: Path) -> tuple[Catalogue | None, Report]:
+    report = Report()
+    if not root.is_dir():
+        report.add(problem("E017", root.as_posix(), detail=root.as_posix()))
+        return None, report
+    walker = _Walker(root, report)
+    cat_record = _load_catalogue_file(root, walker, report)
+    ledger = _load_ledger(root, walker, report)
+    departments, power_files = [], []
+    for entry in walker.entries(root):
+        if entry.is_dir():
+            dept = _load_department(entry, walker, report)
+            departments.append(dept)
+            files = _power_files(entry, walker)
+            dept.files = [walker.rel(path) for path in files]
+            power_files.extend((dept, path) for path in files)
+        elif walker.yaml_file(entry) and entry.name not in (CATALOGUE_FILE, LEDGER_FILE):
+            report.add(problem("E013", walker.rel(entry)))
+    _load_powers(power_files, walker, report)
+    if cat_record is None:
+        return None, report
+    return Catalogue(cat_record, departments, ledger), report
+
+
+def _load_ledger(root: Path, walker: _Walker, report: Report) -> Ledger | None:
+    """The code ledger _codes.yaml, when the catalogue has one (see ledger.py)."""
+    path = root / LEDGER_FILE
+    if not path.is_file() or not walker.allowed(path):
+        return None
+    record, source = read_record(LedgerRecord, path, LEDGER_FILE, report)
+    return Ledger(record, source) if record else None
+
+
+def _load_catalogue_file(root: Path, walker: _Walker, report: Report) -> CatalogueRecord | None:
+    path = root / CATALOGUE_FILE
+    if not path.is_file():
+        report.add(problem("E011", CATALOGUE_FILE))
+        return None
+    if not walker.allowed(path):
+        return None
+    record, _ = read_record(CatalogueRecord, path, CATALOGUE_FILE, report)
+    return record
+
+
+def _load_department(folder: Path, walker: _Walker, report: Report) -> Department:
+    dept = Department(folder.name, None)
+    info = folder / DEPARTMENT_FILE
+    if not info.is_file():
+        report.add(problem("E012", walker.rel(folder) + "/"))
+    elif walker.allowed(info):
+        dept.record, dept.source = read_record(DepartmentRecord, info, walker.rel(info), report)
+    return dept
+
+
+def _power_files(folder: Path, walker: _Walker) -> list[Path]:
+    """The power files of a department folder; anything nested deeper is reported."""
+    found = []
+    for entry in walker.entries(folder):
+        if entry.is_dir():
+            for nested in sorted(entry.rglob("*.yaml")):
+                walker.report.add(problem("E013", walker.rel(nested)))
+        elif walker.yaml_file(entry) and entry.name != DEPARTMENT_FILE:
+            found.append(entry)
+    return found
+
+
+def _load_powers(files: list[tuple[Department, Path]], walker: _Walker, report: Report) -> None:
+    jobs = [(path, walker.rel(path)) for _, path in files]
+    report.records += len(jobs)
+    for (dept, _), (_, rel), outcome in zip(files, jobs, parse_files(jobs), strict=True):
+        record = validate_parsed(PowerRecord, outcome, rel, report)
+        if record is not None:
+            dept.powers.append(Power(record, rel, outcome))

@@ -1,0 +1,66 @@
+"""Stage: sheets and booklets to HTML with Jinja2 (autoescape on: record text prints as written)."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from generator.outputs.bidi import visible_controls
+from generator.outputs.pdf.content import Booklet, PowerSheet
+from generator.outputs.pdf.layout import LEGEND, card_layout, poster_layout
+from generator.outputs.pdf.qr import qr_uri
+
+
+def svg_uri(svg: str) -> str:
+    """An SVG as a data URI: drawn as an image, it cannot touch the page's markup."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def printable(value: object) -> object:
+    """Record text as printed: bidi controls as visible markers, as on the site, so that no record can reorder
+    what a reader sees; markup the templates made is left as it is."""
+    return visible_controls(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("generator.outputs.pdf", "templates"),
+        autoescape=True,
+        finalize=printable,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        svg_uri=svg_uri,
+        qr_uri=qr_uri,
+        card_layout=card_layout,
+        poster_layout=poster_layout,
+    )
+    env.globals["legend_keys"] = LEGEND
+    return env
+
+
+@cache
+def stylesheet(kind: str) -> str:
+    """The CSS of a kind of document: common.css, then <kind>.css."""
+    folder = resources.files("generator.outputs.pdf") / "styles"
+    return "\n".join((folder / name).read_text(encoding="utf-8") for name in ("common.css", f"{kind}.css"))
+
+
+def sheets_html(kind: str, sheets: Sequence[PowerSheet]) -> str:
+    """One HTML document holding many cards (kind "card") or posters (kind "poster"), one per page."""
+    title = "办事明白卡" if kind == "card" else "权力运行流程图"
+    return environment().get_template("sheets.html").render(kind=kind, title=title, sheets=sheets)
+
+
+def booklet_html(booklet: Booklet) -> str:
+    title = f"{booklet.title} 行政职权目录"
+    return environment().get_template("booklet.html").render(kind="booklet", title=title, b=booklet)

@@ -1,0 +1,290 @@
+"""Stage 3: the public site's pages, as Markdown around inert HTML, from a public edition and its charts.
+
+Every value that comes from a record reaches a page through Jinja2 with autoescape, inside raw
+HTML blocks that Markdown leaves alone, so it is shown as written and never interpreted. The only
+Markdown a page holds is fixed headings (for the table of contents) and front matter whose title
+is a JSON string of already-escaped text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from generator.outputs.bidi import visible_controls
+from generator.core.edition import Edition, EditionPower, Withheld
+from generator.outputs.flowchart import chart_label, dot_source, render_svgs
+from generator.core.model import PowerRecord, Revision, Step, TimeLimit
+
+TEMPLATES = Path(__file__).parent / "templates"
+LATEST_ON_HOME = 10
+LATEST_ON_CHANGES = 200
+NO_RULE = "无明确规定"
+
+# Bidirectional controls would reorder what a reader sees; they are shown as their code points instead.
+
+
+def inert(value: object) -> Markup:
+    """A value as HTML text: escaped, with bidi controls made visible."""
+    if isinstance(value, Markup):
+        return value
+    return escape(visible_controls(str(value)))
+
+
+def front_matter(title: str, hide: tuple[str, ...] = (), **flags: bool) -> Markup:
+    """YAML front matter: the title as a JSON string of escaped text (themes print it as HTML), the
+    parts of the theme to hide (toc, navigation) and the page's flags (qlqd_search, qlqd_index)."""
+    lines = ["---", "title: " + json.dumps(str(inert(title)))]
+    lines += [f"hide: [{', '.join(hide)}]"] if hide else []
+    lines += [f"{key}: true" for key, on in sorted(flags.items()) if on]
+    return Markup("\n".join([*lines, "---", ""]))
+
+
+def url_part(value: str) -> str:
+    """A path segment for a link (department folder names may hold any character)."""
+    return quote(value, safe="")
+
+
+# ---- time limits ------------------------------------------------------------------------------
+
+
+def days_text(days: int | None, unit: str, zero: str = "即办") -> str:
+    """20 -> 20 个工作日; 0 -> 即办; None -> 无明确规定."""
+    if days is None:
+        return NO_RULE
+    return zero if days == 0 else f"{days} 个{unit}"
+
+
+def saving_text(limit: TimeLimit | None) -> str:
+    """How much shorter the promised limit is than the statutory one, e.g. 比法定时限缩短 50%."""
+    if limit is None or limit.statutory is None or limit.promised is None or limit.statutory == 0:
+        return ""
+    if limit.promised == limit.statutory:
+        return "与法定时限相同"
+    percent = (200 * (limit.statutory - limit.promised) + limit.statutory) // (2 * limit.statutory)
+    return f"比法定时限缩短 {percent}%"
+
+
+@dataclass(frozen=True)
+class Limits:
+    statutory: str
+    promised: str
+    saving: str
+
+
+def limits_of(record: PowerRecord) -> Limits:
+    limit = record.time_limit
+    unit = limit.unit if limit else "工作日"
+    statutory = days_text(limit.statutory if limit else None, unit)
+    promised = days_text(limit.promised if limit else None, unit)
+    return Limits(statutory, promised, saving_text(limit))
+
+
+def step_days(step: Step, record: PowerRecord) -> str:
+    unit = record.time_limit.unit if record.time_limit else "工作日"
+    return "" if step.days is None else days_text(step.days, unit, zero="即时")
+
+
+# ---- procedure ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextLink:
+    number: int
+    step: Step
+    when: str | None
+
+
+@dataclass(frozen=True)
+class StepView:
+    number: int
+    step: Step
+    days: str
+    next: list[NextLink]
+
+
+def step_views(record: PowerRecord) -> list[StepView]:
+    """The procedure as numbered steps, each with the numbered steps it leads to."""
+    if record.procedure is None:
+        return []
+    steps = record.procedure.steps
+    number = {s.id: i for i, s in enumerate(steps, 1)}
+    by_id = {s.id: s for s in steps}
+    views = []
+    for i, step in enumerate(steps, 1):
+        nexts = [NextLink(number[b.to], by_id[b.to], b.when) for b in step.next if b.to in by_id]
+        views.append(StepView(i, step, step_days(step, record), nexts))
+    return views
+
+
+def procedure_brief(record: PowerRecord) -> str:
+    """The steps in brief, by distance from the first: 受理 → 审查 → 批准/不予批准."""
+    if record.procedure is None:
+        return ""
+    steps = record.procedure.steps
+    by_id = {s.id: s for s in steps}
+    depth = {steps[0].id: 0}
+    queue = [steps[0].id]
+    for sid in queue:
+        for branch in by_id[sid].next:
+            if branch.to in by_id and branch.to not in depth:
+                depth[branch.to] = depth[sid] + 1
+                queue.append(branch.to)
+    layers: dict[int, list[str]] = defaultdict(list)
+    for step in steps:
+        layers[depth.get(step.id, max(depth.values()) + 1)].append(step.name)
+    return " → ".join("/".join(layers[d]) for d in sorted(layers))
+
+
+# ---- grouping -----------------------------------------------------------------------------------
+
+
+@dataclass
+class CategoryView:
+    name: str
+    code: str
+    powers: list[EditionPower] = field(default_factory=list)
+    withheld: list[Withheld] = field(default_factory=list)
+
+
+def categories_of(edition: Edition, powers: Iterable[EditionPower], withheld: Iterable[Withheld]) -> list[CategoryView]:
+    """The edition's categories in their defined order, each with the given powers and withheld items."""
+    views = {name: CategoryView(name, code) for name, code in edition.category_codes().items()}
+    for power in powers:
+        views[power.record.category].powers.append(power)
+    for item in withheld:
+        views[item.category].withheld.append(item)
+    return list(views.values())
+
+
+@dataclass(frozen=True)
+class Change:
+    power: EditionPower
+    revision: Revision
+
+
+def changes_of(edition: Edition, limit: int) -> list[Change]:
+    """The newest revisions of public powers, newest first (ties by code)."""
+    found = [Change(p, r) for p in edition.powers() for r in p.record.revisions]
+    found.sort(key=lambda c: (-c.revision.date.toordinal(), c.power.code, c.revision.note))
+    return found[:limit]
+
+
+@dataclass(frozen=True)
+class FeeRow:
+    power: EditionPower
+    item: str
+    standard: str
+    basis: str
+
+
+def fee_rows(edition: Edition) -> list[FeeRow]:
+    return [FeeRow(p, f.item, f.standard, f.basis) for p in edition.powers() for f in p.record.fees]
+
+
+# ---- rendering ----------------------------------------------------------------------------------
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        comment_start_string="{##",  # "{#" starts a Markdown heading id: ## 权力依据 {#basis}
+        comment_end_string="##}",
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=inert,
+    )
+    env.filters.update(url_part=url_part)
+    env.globals.update(
+        front_matter=front_matter,
+        limits_of=limits_of,
+        step_views=step_views,
+        procedure_brief=procedure_brief,
+        NO_RULE=NO_RULE,
+    )
+    return env
+
+
+@dataclass
+class SiteContext:
+    """What every page template may use."""
+
+    edition: Edition
+    site_name: str
+    categories: list[CategoryView]
+    category_codes: dict[str, str]
+
+    @classmethod
+    def of(cls, edition: Edition) -> SiteContext:
+        cats = categories_of(edition, edition.powers(), edition.withheld())
+        return cls(edition, site_title(edition), cats, edition.category_codes())
+
+
+def site_title(edition: Edition) -> str:
+    return f"{edition.catalogue.name}行政权力清单"
+
+
+def site_pages(edition: Edition, chart_cache: Path) -> dict[str, str]:
+    """Every generated page, with the flowcharts rendered in one batch (cached by content)."""
+    return render_pages(edition, render_charts(edition, chart_cache))
+
+
+def render_charts(edition: Edition, chart_cache: Path) -> dict[str, str]:
+    """Code -> inline SVG flowchart of every power the edition shows that has a procedure."""
+    powers = [p for p in edition.powers() if p.record.procedure]
+    sources = {p.code: dot_source(p, edition.catalogue) for p in powers}
+    return render_svgs(sources, chart_cache, {p.code: chart_label(p) for p in powers})
+
+
+def render_pages(edition: Edition, charts: Mapping[str, str]) -> dict[str, str]:
+    """Every generated page of the public site, keyed by its path under the docs folder.
+
+    charts maps a power's code to its inline-ready SVG (trusted: made by generator.outputs.flowchart).
+    """
+    if edition.kind != "public":
+        raise ValueError("the public site is built from the public edition only")
+    env = environment()
+    site = SiteContext.of(edition)
+
+    def page(template: str, root: str, **values: object) -> str:
+        return env.get_template(template).render(site=site, root=root, **values)
+
+    pages = {
+        "index.md": page("home.md.j2", "", changes=changes_of(edition, LATEST_ON_HOME)),
+        "departments/index.md": page("departments.md.j2", "../"),
+        "categories/index.md": page("categories.md.j2", "../"),
+        "withheld/index.md": page("withheld.md.j2", "../", withheld=sorted(edition.withheld(), key=_code)),
+        "fees/index.md": page("fees.md.j2", "../", rows=fee_rows(edition)),
+        "discretion/index.md": page("discretion.md.j2", "../", powers=_penalties(edition)),
+        "changes/index.md": page(
+            "changes.md.j2", "../", changes=changes_of(edition, LATEST_ON_CHANGES), limit=LATEST_ON_CHANGES
+        ),
+    }
+    for dept in edition.departments:
+        groups = [g for g in categories_of(edition, dept.powers, []) if g.powers]
+        pages[f"departments/{dept.slug}/index.md"] = page("department.md.j2", "../../", dept=dept, groups=groups)
+    for cat in site.categories:
+        if cat.powers:
+            pages[f"categories/{cat.code}/index.md"] = page("category.md.j2", "../../", cat=cat)
+    for power in edition.powers():
+        chart = Markup(charts[power.code]) if power.code in charts else None
+        pages[f"powers/{power.code}/index.md"] = page("power.md.j2", "../../", power=power, chart=chart)
+    return pages
+
+
+def _code(item: Withheld) -> str:
+    return item.code
+
+
+def _penalties(edition: Edition) -> list[EditionPower]:
+    return [p for p in edition.powers() if p.record.discretion]

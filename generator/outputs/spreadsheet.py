@@ -1,0 +1,210 @@
+"""`export --xlsx FILE [--dept SLUG]`: the catalogue as a spreadsheet in the column order of the 职权目录 form.
+
+After the form's nine columns come the statutory and promised time limits with their unit. Every
+column is written so that `import` reads it back as the same values (fees as 项目:标准(依据:文件),
+time limits as 20个自然日), so a department can export its sheet, edit it and import it again.
+
+Built from an edition only: the public edition leaves out internal-scope powers and lists
+confidential ones, by code, name, category and reason alone, on a separate sheet. Cells are
+always stored as text, never as formulas, and the file's bytes depend only on the catalogue
+(and SOURCE_DATE_EPOCH).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import sys
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import click
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from generator.commands.common import load_or_exit, powers_option
+from generator.core.edition import Edition, EditionKind, EditionPower, make_edition
+from generator.core.model import PowerRecord
+from generator.core.problems import shown
+from generator.editing.sheets import days_text
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the 职权目录: its header, the field import reads it into, its width, and its text."""
+
+    title: str
+    field: str  # as spreadsheet.HEADERS names it, so that import reads the column back
+    width: int
+    text: Callable[[PowerRecord], str]
+
+
+def basis_text(record: PowerRecord) -> str:
+    return "\n".join((b.law if b.law.startswith("《") else f"《{b.law}》") + (b.articles or "") for b in record.basis)
+
+
+def fees_text(record: PowerRecord) -> str:
+    """One fee a line, 项目:标准(依据:文件), which import reads back into item, standard and basis."""
+    if not record.fees:
+        return "不收费"
+    return "\n".join(f"{f.item}:{f.standard}(依据:{f.basis})" for f in record.fees)
+
+
+def days(record: PowerRecord, name: str) -> str:
+    """A time limit with its unit (20个自然日), or 无明确规定."""
+    limit = record.time_limit
+    return days_text(getattr(limit, name) if limit else None, limit.unit if limit else "工作日")
+
+
+# The seed's 职权目录 columns (附件3) in its order, then the time limits with their unit.
+COLUMNS = (
+    Column("项目名称", "name", 36, lambda r: r.name),
+    Column("权力编码", "code", 18, lambda r: r.code),
+    Column("权力类别", "category", 12, lambda r: r.category),
+    Column("权力依据", "basis", 48, basis_text),
+    Column("公开形式", "forms", 18, lambda r: "、".join(r.disclosure.forms)),
+    Column("公开范围", "scope", 10, lambda r: r.disclosure.scope),
+    Column("公开时间", "timing", 10, lambda r: r.disclosure.timing),
+    Column("收费及依据标准", "fees", 30, fees_text),
+    Column("承办科室和负责人", "office_responsible", 24, lambda r: f"{r.office}(负责人:{r.responsible})"),
+    Column("法定时限", "statutory", 12, lambda r: days(r, "statutory")),
+    Column("承诺时限", "promised", 12, lambda r: days(r, "promised")),
+)
+WITHHELD_COLUMNS = ("项目名称", "权力编码", "权力类别", "不公开理由")
+MAIN_SHEET, WITHHELD_SHEET = "行政职权目录", "涉密不宜公开目录"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XLSX XML
+_ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest time a zip entry can carry
+
+
+def row_of(power: EditionPower) -> tuple[str, ...]:
+    """One power in the columns of the 职权目录."""
+    return tuple(column.text(power.record) for column in COLUMNS)
+
+
+def cell_texts(record: PowerRecord) -> dict[str, str]:
+    """What export writes for a record, by the field import reads each column into (不公开理由 as reason)."""
+    texts = {column.field: column.text(record) for column in COLUMNS}
+    return texts | ({"reason": record.confidential.reason} if record.confidential else {})
+
+
+def _ordered(edition: Edition) -> list[EditionPower]:
+    """Powers by department, then category in the catalogue's order, then code."""
+    order = {name: i for i, name in enumerate(edition.category_codes())}
+    return [
+        p
+        for d in edition.departments
+        for p in sorted(d.powers, key=lambda p: (order.get(p.record.category, 99), p.code))
+    ]
+
+
+def put(ws: Worksheet, row: int, column: int, text: str) -> None:
+    """Write text as text: a value that a spreadsheet would run as a formula is stored as a plain string."""
+    cell = ws.cell(row, column)
+    cell.value = _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))  # XML reads CR as LF anyway
+    cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+    if text.startswith(_FORMULA_START):
+        cell.quotePrefix = True  # Excel and WPS show it as typed text, even after editing the cell
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _sheet(ws: Worksheet, header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[int, ...]) -> None:
+    for column, (title, width) in enumerate(zip(header, widths, strict=True), start=1):
+        put(ws, 1, column, title)
+        ws.cell(1, column).font = Font(bold=True)
+        ws.column_dimensions[ws.cell(1, column).column_letter].width = width
+    for r, values in enumerate(rows, start=2):
+        for c, text in enumerate(values, start=1):
+            put(ws, r, c, text)
+    ws.freeze_panes = "A2"
+
+
+def workbook(edition: Edition, stamp: dt.datetime) -> Workbook:
+    book = Workbook()
+    main = book.active
+    main.title = MAIN_SHEET
+    titles, widths = tuple(c.title for c in COLUMNS), tuple(c.width for c in COLUMNS)
+    _sheet(main, titles, [row_of(p) for p in _ordered(edition)], widths)
+    withheld = [(w.name, w.code, w.category, w.reason) for w in sorted(edition.withheld(), key=lambda w: w.code)]
+    _sheet(book.create_sheet(WITHHELD_SHEET), WITHHELD_COLUMNS, withheld, (36, 18, 12, 36))
+    props = book.properties
+    props.creator = props.lastModifiedBy = edition.catalogue.name
+    props.title = f"{edition.catalogue.name}行政职权目录"
+    props.created = props.modified = stamp.replace(tzinfo=None)
+    return book
+
+
+def timestamp(edition: Edition) -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set, else the newest revision date among the powers shown."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return max(dt.datetime.fromtimestamp(int(epoch), dt.UTC), _ZIP_EPOCH)
+    dates = [p.record.last_revised for p in edition.powers()]
+    newest = max(dates, default=_ZIP_EPOCH.date())
+    return max(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC), _ZIP_EPOCH)
+
+
+def xlsx_bytes(edition: Edition) -> bytes:
+    """The workbook as bytes that depend only on the edition and SOURCE_DATE_EPOCH."""
+    stamp = timestamp(edition)
+    raw = io.BytesIO()
+    ExcelWriter(workbook(edition, stamp), zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
+    return _fixed_zip(raw.getvalue(), stamp)
+
+
+def _fixed_zip(data: bytes, stamp: dt.datetime) -> bytes:
+    """The same archive with every entry's time set to stamp (zip stores the local time of writing)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 3
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info))
+    return out.getvalue()
+
+
+@click.command("export")
+@click.option(
+    "--xlsx", "xlsx", required=True, type=click.Path(path_type=Path, dir_okay=False), help="输出的 .xlsx 文件"
+)
+@powers_option
+@click.option("--dept", help="只导出一个部门(目录名),如 tjj;导出的表格可以用 import 导回这个部门")
+@click.option(
+    "--edition",
+    "kind",
+    type=click.Choice(["public", "internal"]),
+    default="public",
+    show_default=True,
+    help="public:公开版(不含部门内部事项,涉密事项只列名称);internal:内部版",
+)
+def export_command(xlsx: Path, powers: Path, dept: str | None, kind: EditionKind) -> None:
+    """把权力清单导出为电子表格(职权目录的列顺序,另加法定和承诺时限),供按表格报送的单位使用。"""
+    edition = make_edition(load_or_exit(powers), kind)
+    if dept is not None:
+        edition = one_department(edition, dept)
+    try:
+        xlsx.write_bytes(xlsx_bytes(edition))
+    except OSError as exc:
+        click.echo(f"无法写入 {shown(xlsx)}:{exc.strerror}", err=True)
+        sys.exit(1)
+    shown_count, withheld = len(edition.powers()), len(edition.withheld())
+    which = f"(部门 {dept})" if dept else ""
+    click.echo(f"已导出 {shown(xlsx)}{which}:{shown_count} 个事项,涉密不宜公开目录 {withheld} 项")
+
+
+def one_department(edition: Edition, slug: str) -> Edition:
+    """The edition with one department only; an unknown slug ends the command with the known ones."""
+    found = [d for d in edition.departments if d.slug == slug]
+    if not found:
+        known = "、".join(d.slug for d in edition.departments) or "(无)"
+        click.echo(f"未知部门「{slug}」。已有部门:{known}", err=True)
+        sys.exit(2)
+    return replace(edition, departments=found)
