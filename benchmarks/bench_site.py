@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.publish import run_mkdocs
+from generator.publish import publish
 
 TESTS = Path(__file__).resolve().parents[1] / "tests"
 KB = 1024
@@ -26,7 +26,7 @@ def main() -> None:
         powers = large_catalogue(work / "powers", count)
         for label in ("cold chart cache", "warm chart cache"):
             start = time.perf_counter()
-            run_mkdocs(powers, work / "site", work / "cache", 0)
+            publish(powers, work / "site", work / "cache", pdf=False)
             wall = time.perf_counter() - start
             print(f"  mkdocs build, {label:<18} {wall:7.1f} s  {wall / count * 1e3:6.1f} ms per power")
         sizes = [p.stat().st_size for p in (work / "site" / "powers").glob("*/index.html")]

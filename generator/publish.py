@@ -1,35 +1,76 @@
-"""`build`: the whole public site (pages, charts, search index, PDFs) into a folder, swapped in atomically.
+"""The build: every stage from the catalogue folder to a published site, in one function.
 
-MkDocs runs as a subprocess so that the core never imports it. The new site is built next to the
-output folder and only replaces it when every stage has succeeded: a failed build leaves the
-previous site exactly as it was.
+The catalogue is loaded and checked once, here. The site engine (MkDocs, in a subprocess, so that the
+core never imports it) receives the pages already generated from that check, written to a folder
+beside the output; it renders them with the hand-written pages and the theme. The new site is built
+next to the output folder and only replaces it when every stage has succeeded: a failed or killed
+build leaves the previous site exactly as it was, and the next build cleans up after it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-import click
-
-from generator.commands.common import load_or_exit, powers_option
 from generator.core.edition import Edition, make_edition
 from generator.core.problems import GeneratorError
+from generator.core.progress import Progress, Silent
+from generator.core.validate import load_valid
+from generator.outputs.search import index_site
+from generator.outputs.site.pages import render_charts, render_pages, site_title
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS_YML = REPO / "mkdocs.yml"
 DEFAULT_OUT = Path("site")
 DEFAULT_CACHE = Path(".cache")
+HANDOFF_FILE = "_site.json"  # beside the handed-over pages: what the engine needs besides them
 
 
 class BuildFailed(GeneratorError):
     """A stage of the site build failed; the message says which, in Chinese."""
+
+
+def publish(
+    powers: Path, out: Path, cache: Path = DEFAULT_CACHE, progress: Progress | None = None, pdf: bool = True
+) -> Edition:
+    """Build the public site of the catalogue at powers into out; the edition it was built from.
+
+    Raises CatalogueInvalid (with every problem) or another GeneratorError; out is then untouched.
+    """
+    progress = progress or Silent()
+    out = out.resolve()
+    recover_interrupted(out)  # first, so that even a run with a bad catalogue puts a moved-aside site back
+    with progress.stage("读取和检查", "个事项") as stage:
+        catalogue = load_valid(powers, shown_as=powers)
+        stage.advance(sum(1 for _ in catalogue.powers()))
+    edition = make_edition(catalogue, "public")
+    epoch = source_date_epoch(edition)
+    with building(out) as (site_dir, pages_dir):
+        with progress.stage("流程图", "张") as stage:
+            charts = render_charts(edition, cache / "charts")
+            stage.advance(len(charts))
+        with progress.stage("页面", "页") as stage:
+            pages = render_pages(edition, charts)
+            hand_over(pages, pages_dir, site_title(edition), edition.catalogue.site_url, epoch)
+            stage.advance(len(pages))
+        with progress.stage("网站(MkDocs)", "页") as stage:
+            run_mkdocs(pages_dir, site_dir, epoch)
+            stage.advance(sum(1 for _ in site_dir.rglob("*.html")))
+        with progress.stage("搜索索引", "页") as stage:
+            stage.advance(index_site(site_dir))
+        if pdf:
+            write_pdfs(edition, site_dir, cache, progress)
+        swap_into(site_dir, out)
+    return edition
 
 
 def source_date_epoch(edition: Edition) -> int:
@@ -42,12 +83,35 @@ def source_date_epoch(edition: Edition) -> int:
     return int(dt.datetime.combine(newest, dt.time(), dt.UTC).timestamp())
 
 
-def run_mkdocs(powers: Path, site_dir: Path, cache: Path, epoch: int) -> None:
-    """`mkdocs build --strict` of the catalogue at powers into site_dir (which it empties first)."""
+@contextmanager
+def building(out: Path) -> Iterator[tuple[Path, Path]]:
+    """Two fresh folders next to out, for the new site and the pages handed to the engine; removed after."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    folders = [Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}-", suffix=".new", dir=out.parent))]
+    folders.append(Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}-", suffix=".new", dir=out.parent)))
+    try:
+        folders[0].chmod(0o755)  # mkdtemp makes it private; a published site must be readable by the web server
+        yield folders[0], folders[1]
+    finally:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def hand_over(pages: dict[str, str], folder: Path, title: str, site_url: str, epoch: int) -> None:
+    """Write the generated pages, and what the engine needs besides them, for the engine to read."""
+    for path, text in sorted(pages.items()):
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    meta = {"title": title, "site_url": site_url, "source_date_epoch": epoch, "pages": sorted(pages)}
+    (folder / HANDOFF_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+def run_mkdocs(pages_dir: Path, site_dir: Path, epoch: int) -> None:
+    """`mkdocs build --strict` of the handed-over pages and content/ into site_dir (which it empties first)."""
     env = {
         **os.environ,
-        "QLQD_POWERS": str(powers.resolve()),
-        "QLQD_CACHE": str(cache.resolve()),
+        "QLQD_PAGES": str(pages_dir.resolve()),
         "SOURCE_DATE_EPOCH": str(epoch),
         "NO_MKDOCS_2_WARNING": "1",
     }
@@ -58,13 +122,12 @@ def run_mkdocs(powers: Path, site_dir: Path, cache: Path, epoch: int) -> None:
         raise BuildFailed(f"MkDocs 生成网站失败：\n{detail}")
 
 
-def write_pdfs(edition: Edition, site_dir: Path, cache: Path) -> None:
+def write_pdfs(edition: Edition, site_dir: Path, cache: Path, progress: Progress) -> None:
     """The PDF stage: 办事明白卡, 流程图海报 and the booklets, into site_dir/pdf/."""
-    from generator.outputs.pdf import (
-        write_pdfs as pdf_stage,  # the PDF stage is heavy (WeasyPrint): imported only when building
-    )
+    from generator.outputs.pdf import write_pdfs as pdf_stage  # heavy (WeasyPrint): imported only when needed
 
-    pdf_stage(edition, site_dir, cache)
+    with progress.stage("打印材料(PDF)", "个文件") as stage:
+        stage.advance(len(pdf_stage(edition, site_dir, cache)))
 
 
 def swap_into(new: Path, out: Path) -> None:
@@ -114,46 +177,3 @@ def _running(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def build_site(powers: Path, out: Path, edition: Edition, cache: Path = DEFAULT_CACHE) -> None:
-    """Build every stage into a temporary folder next to out, then swap it in; on failure out is untouched."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}-", suffix=".new", dir=out.parent))
-    try:
-        tmp.chmod(0o755)  # mkdtemp makes it private; a published site must be readable by the web server
-        run_mkdocs(powers, tmp, cache, source_date_epoch(edition))
-        write_pdfs(edition, tmp, cache)
-        swap_into(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-@click.command()
-@powers_option
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="网站输出目录(生成成功后整体替换)",
-)
-@click.option(
-    "--cache",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=DEFAULT_CACHE,
-    show_default=True,
-    help="流程图等的缓存目录",
-)
-def build(powers: Path, out: Path, cache: Path) -> None:
-    """生成公开网站(页面、流程图、搜索索引和 PDF)。"""
-    try:
-        recover_interrupted(out)  # first, so that even a run with a bad catalogue puts a moved-aside site back
-        edition = make_edition(load_or_exit(powers), "public")
-        build_site(powers, out, edition, cache)
-    except (GeneratorError, OSError) as exc:
-        click.echo(f"生成失败，原有的 {out} 未改动。", err=True)
-        click.echo(str(exc), err=True)
-        sys.exit(1)
-    click.echo(f"已生成网站：{out}（{len(edition.powers())} 个事项页面）")

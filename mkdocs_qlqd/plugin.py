@@ -1,14 +1,16 @@
-"""MkDocs plugin `qlqd`: adds the catalogue's generated pages in memory and indexes the site with Pagefind.
+"""MkDocs plugin `qlqd`: adds the catalogue's generated pages to the site MkDocs builds.
 
-All the work is in generator/; this module only connects it to MkDocs' events.
+`build` (generator/publish.py) loads and checks the catalogue once, writes the pages to a folder and names
+it in QLQD_PAGES: this plugin then only reads them. Run by hand (`mkdocs serve`, `mkdocs build`), it
+generates them itself from the catalogue, through the same core functions, and indexes the site for
+search. All the work is in generator/; this module only connects it to MkDocs' events.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,12 +22,12 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator.core.catalogue import Catalogue
-from generator.core.edition import Edition, make_edition
-from generator.core.problems import GeneratorError
-from generator.core.validate import check_catalogue
+from generator.core.edition import make_edition
+from generator.core.problems import CatalogueInvalid, GeneratorError
+from generator.core.validate import load_valid
+from generator.outputs.search import index_site
 from generator.outputs.site.pages import inert, site_pages, site_title
-from generator.publish import source_date_epoch
+from generator.publish import HANDOFF_FILE, source_date_epoch
 
 MAX_PROBLEMS_SHOWN = 50
 # Material's drawer and search toggles are checkboxes with autocomplete="off", which HTML does not allow
@@ -46,37 +48,46 @@ class CatalogueConfig(Config):
 
 class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def __init__(self) -> None:
-        self.edition: Edition | None = None
-        self.powers_dir = Path("powers")
-        self.cache_dir = Path(".cache")
+        self.pages: dict[str, str] = {}
+        self.handed_over = False
         self.serving = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        base = Path(config.config_file_path).parent
-        self.powers_dir = _folder("QLQD_POWERS", base / self.config.powers)
-        self.cache_dir = _folder("QLQD_CACHE", base / self.config.cache)
-        config.watch.append(str(self.powers_dir))
-        self.edition = make_edition(_valid_catalogue(self.powers_dir), "public")
+        handoff = os.environ.get("QLQD_PAGES")
+        self.handed_over = bool(handoff)
+        if handoff:
+            title, site_url, epoch, self.pages = _handed_over(Path(handoff))
+        else:
+            title, site_url, epoch = self._generate(config)
         # Escaped text as Markup: the theme prints it as HTML, and its `| e` (logo titles) leaves it as it is.
-        config.site_name = inert(site_title(self.edition))
+        config.site_name = inert(title)
         if not self.serving:  # `mkdocs serve` sets its own address
-            config.site_url = safe_url(self.edition.catalogue.site_url)  # for the sitemap and canonical links
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(self.edition)))
+            config.site_url = safe_url(site_url)  # for the sitemap and canonical links
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(epoch))
         return config
 
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.edition is not None
+    def _generate(self, config: MkDocsConfig) -> tuple[str, str, int]:
+        """Load the catalogue and generate the pages here: `mkdocs serve` or `mkdocs build` run by hand."""
+        base = Path(config.config_file_path).parent
+        powers = _folder("QLQD_POWERS", base / self.config.powers)
+        config.watch.append(str(powers))
         try:
-            pages = site_pages(self.edition, self.cache_dir / "charts")
+            edition = make_edition(load_valid(powers, shown_as=powers), "public")
+            self.pages = site_pages(edition, _folder("QLQD_CACHE", base / self.config.cache) / "charts")
+        except CatalogueInvalid as exc:
+            raise PluginError(exc.describe(powers, MAX_PROBLEMS_SHOWN)) from None
         except (GeneratorError, OSError) as exc:
             raise PluginError(f"生成页面失败：{exc}") from None
-        clashes = sorted(path for path in pages if files.get_file_from_path(path))
+        return site_title(edition), edition.catalogue.site_url, source_date_epoch(edition)
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        clashes = sorted(path for path in self.pages if files.get_file_from_path(path))
         if clashes:
             raise PluginError("content/ 中的以下文件与生成的页面重名，请改名：" + "、".join(clashes))
-        for path, text in sorted(pages.items()):
+        for path, text in sorted(self.pages.items()):
             files.append(File.generated(config, path, content=text))
         return files
 
@@ -87,24 +98,24 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return valid_toggles(output_content)  # the theme's static pages: 404.html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.config.pagefind:
-            run_pagefind(Path(config.site_dir))
+        if self.config.pagefind and not self.handed_over:  # `build` indexes the site as a stage of its own
+            try:
+                index_site(Path(config.site_dir))
+            except GeneratorError as exc:
+                raise PluginError(str(exc)) from None
+
+
+def _handed_over(folder: Path) -> tuple[str, str, int, dict[str, str]]:
+    """The pages `build` generated, with the site's title, address and timestamp."""
+    meta = json.loads((folder / HANDOFF_FILE).read_text(encoding="utf-8"))
+    pages = {path: (folder / path).read_text(encoding="utf-8") for path in meta["pages"]}
+    return meta["title"], meta["site_url"], meta["source_date_epoch"], pages
 
 
 def _folder(variable: str, default: Path) -> Path:
     """The folder named by an environment variable (relative to the working directory), else default."""
     value = os.environ.get(variable)
     return Path(value).resolve() if value else default
-
-
-def _valid_catalogue(powers: Path) -> Catalogue:
-    catalogue, report = check_catalogue(powers, shown_as=powers)
-    if catalogue is None or report.errors:
-        lines = [str(p) for p in report.sorted() if p.is_error]
-        shown = lines[:MAX_PROBLEMS_SHOWN]
-        more = [f"……另有 {len(lines) - len(shown)} 个错误"] if len(lines) > len(shown) else []
-        raise PluginError("\n".join([f"权力清单 {powers} 有 {len(lines)} 个错误：", *shown, *more]))
-    return catalogue
 
 
 def valid_toggles(html: str) -> str:
@@ -116,11 +127,3 @@ def safe_url(url: str) -> str:
     """The catalogue's site_url percent-encoded so that it cannot break out of an attribute or XML text."""
     quoted = quote(url, safe="/:%-._~@!$()*+,;=")
     return quoted if quoted.endswith("/") else quoted + "/"
-
-
-def run_pagefind(site_dir: Path) -> None:
-    """Index the power pages (data-pagefind-body) into site_dir/pagefind/, Chinese segmented."""
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--silent"]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise PluginError(f"Pagefind 建立搜索索引失败：{done.stderr.strip() or done.stdout.strip()}")

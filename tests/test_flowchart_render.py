@@ -13,9 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.core.edition import Edition, EditionPower, make_edition
+from generator.core.edition import Edition, EditionPower
 from generator.core.model import Complaint, Supervisor
-from generator.core.validate import load_valid
 from generator.outputs.flowchart import ChartError, chart_label, dot_source, render_svgs
 from generator.outputs.flowchart import render as flowchart_render
 from generator.outputs.flowchart.text import clean
@@ -34,11 +33,6 @@ NASTY = [
     "controls \x00\x07\x1b[31m and zero\u200bwidth \ufeffbom",
     "emoji 😀 ext-B 𠀀 and a very long unbroken ASCII run " + "x" * 90,
 ]
-
-
-@pytest.fixture(scope="module")
-def edition() -> Edition:
-    return make_edition(load_valid(FIXTURE), "public")
 
 
 @pytest.fixture

@@ -45,11 +45,6 @@ def flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def edition():
-    return make_edition(load_valid(FIXTURE), "public")
-
-
-@pytest.fixture(scope="module")
 def built(tmp_path_factory, edition):
     work = tmp_path_factory.mktemp("pdf")
     stale = work / "site" / "pdf" / "FX01TJ-JC-0001.pdf"  # left by an older build, before it became confidential

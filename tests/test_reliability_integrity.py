@@ -12,9 +12,6 @@ from bs4 import BeautifulSoup
 from linkcheck import broken_links
 from sitetools import CHROMIUM, CHROMIUM_ARGS, build, nu_errors, serve
 
-from generator.core.edition import Edition, make_edition
-from generator.core.validate import load_valid
-
 SAMPLE = Path(__file__).resolve().parent.parent / "powers"
 # One page of each type: the address of a page whose path is filled in from the sample.
 PAGE_TYPES = {
@@ -47,11 +44,6 @@ def sample_site(tmp_path_factory) -> Path:
     done = build(SAMPLE, work / "site", work / "cache")
     assert done.returncode == 0, done.stdout + done.stderr
     return work / "site"
-
-
-@pytest.fixture(scope="module")
-def edition() -> Edition:
-    return make_edition(load_valid(SAMPLE), "public")
 
 
 @pytest.fixture(scope="module")

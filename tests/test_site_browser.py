@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from site_catalogues import FIXTURE
 from sitetools import CHROMIUM, CHROMIUM_ARGS, serve
 
-from generator.publish import run_mkdocs
+from generator.publish import publish
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -21,7 +21,7 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, 
 def base_url(tmp_path_factory) -> Iterator[str]:
     """The fixture catalogue's site, served on 127.0.0.1."""
     work = tmp_path_factory.mktemp("browser")
-    run_mkdocs(FIXTURE, work / "site", work / "cache", 0)
+    publish(FIXTURE, work / "site", work / "cache", pdf=False)
     with serve(work / "site") as url:
         yield url
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,10 +16,9 @@ from bs4 import BeautifulSoup
 from site_catalogues import FIXTURE, PAYLOAD, hostile_catalogue, large_catalogue
 from sitetools import build, tree_digest
 
-from generator.core.edition import Edition, make_edition
-from generator.core.validate import load_valid
+from generator.core.problems import CatalogueInvalid
 from generator.outputs.bidi import visible_controls
-from generator.publish import BuildFailed, run_mkdocs
+from generator.publish import MKDOCS_YML, publish
 
 pytestmark = pytest.mark.slow
 
@@ -36,11 +38,6 @@ def readable(path: Path) -> str:
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
     return data.decode("utf-8", "replace")
-
-
-@pytest.fixture(scope="module")
-def edition() -> Edition:
-    return make_edition(load_valid(FIXTURE), "public")
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +168,7 @@ def test_a_failure_while_building_leaves_the_previous_site_and_no_temporary_fold
 
 def test_hostile_text_stays_inert_in_the_built_pages(tmp_path):
     out = tmp_path / "site"
-    run_mkdocs(hostile_catalogue(tmp_path / "powers"), out, tmp_path / "cache", 0)
+    publish(hostile_catalogue(tmp_path / "powers"), out, tmp_path / "cache", pdf=False)
     shown = visible_controls(PAYLOAD)
     page = soup(out / "powers" / "FX01TJ-CF-0001" / "index.html")
     assert page.title.get_text() == f"{shown} - {shown}行政权力清单"
@@ -186,7 +183,7 @@ def test_a_large_catalogue_keeps_power_pages_small(tmp_path):
     """2,000 records: the navigation holds sections and index pages only, so a power page does not grow."""
     powers = large_catalogue(tmp_path / "powers", 2000)
     out = tmp_path / "site"
-    run_mkdocs(powers, out, tmp_path / "cache", 0)
+    publish(powers, out, tmp_path / "cache", pdf=False)
     pages = list((out / "powers").glob("*/index.html"))
     assert len(pages) == 2000
     assert max(p.stat().st_size for p in pages) < MAX_POWER_PAGE
@@ -196,12 +193,25 @@ def test_a_large_catalogue_keeps_power_pages_small(tmp_path):
     assert len(chunks) > 1 and max(p.stat().st_size for p in chunks) < 200 * 1024
 
 
-def test_mkdocs_on_a_broken_catalogue_names_the_problems_without_a_traceback(tmp_path):
+def test_mkdocs_run_by_hand_on_a_broken_catalogue_names_the_problems_without_a_traceback(tmp_path):
+    """`mkdocs build` without `build` loads the catalogue itself, through the core, and refuses it in Chinese."""
     powers = tmp_path / "powers"
     shutil.copytree(FIXTURE, powers)
     (powers / "tjj" / "_department.yaml").unlink()
-    with pytest.raises(BuildFailed) as failed:
-        run_mkdocs(powers, tmp_path / "site", tmp_path / "cache", 0)
-    message = str(failed.value)
-    assert "E012 部门目录缺少部门信息文件 _department.yaml" in message
-    assert "Traceback" not in message
+    env = {**os.environ, "QLQD_POWERS": str(powers), "QLQD_CACHE": str(tmp_path / "cache"), "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("QLQD_PAGES", None)
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(MKDOCS_YML), "-d", str(tmp_path / "s")]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode != 0
+    assert "E012 部门目录缺少部门信息文件 _department.yaml" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_publish_refuses_a_broken_catalogue_with_every_problem(tmp_path):
+    powers = tmp_path / "powers"
+    shutil.copytree(FIXTURE, powers)
+    (powers / "tjj" / "_department.yaml").unlink()
+    with pytest.raises(CatalogueInvalid) as failed:
+        publish(powers, tmp_path / "site", tmp_path / "cache", pdf=False)
+    assert "E012" in failed.value.describe(powers)
+    assert not (tmp_path / "site").exists()

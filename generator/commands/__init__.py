@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.commands.build import build
 from generator.commands.common import powers_option, print_report
 from generator.commands.pdf import pdf_command
 from generator.core.fieldref import field_reference
@@ -18,7 +19,6 @@ from generator.editing.fmt import fmt_command
 from generator.editing.importer import import_command
 from generator.editing.new import ledger_command, new_command
 from generator.outputs.spreadsheet import export_command
-from generator.publish import build
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

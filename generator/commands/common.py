@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from generator.core.catalogue import Catalogue
-from generator.core.problems import Report
-from generator.core.validate import check_catalogue
+from generator.core.problems import CatalogueInvalid, Report
+from generator.core.validate import load_valid
 
 DEFAULT_POWERS = Path("powers")
 
@@ -36,10 +36,8 @@ def print_report(report: Report, count: int, as_json: bool = False) -> None:
 
 def load_or_exit(powers: Path) -> Catalogue:
     """For commands that build from a catalogue: the valid catalogue, or the problems and exit 1."""
-    catalogue, report = check_catalogue(powers, shown_as=powers)
-    if catalogue is None or report.errors:
-        for item in report.sorted():
-            click.echo(str(item), err=True)
-        click.echo(f"权力清单有 {len(report.errors)} 个错误,请先修正(可运行 check 查看)", err=True)
+    try:
+        return load_valid(powers, shown_as=powers)
+    except CatalogueInvalid as exc:
+        click.echo(exc.describe(powers), err=True)
         sys.exit(1)
-    return catalogue

@@ -179,3 +179,10 @@ class CatalogueInvalid(GeneratorError):
     def __init__(self, report: Report) -> None:
         super().__init__(f"{len(report.errors)} 个错误")
         self.report = report
+
+    def describe(self, root: object, limit: int | None = None) -> str:
+        """The errors for an editor, one per line (the first `limit` of them), under a line naming the catalogue."""
+        lines = [str(p) for p in self.report.sorted() if p.is_error]
+        shown = lines[:limit] if limit else lines
+        more = [f"……另有 {len(lines) - len(shown)} 个错误"] if len(lines) > len(shown) else []
+        return "\n".join([f"权力清单 {root} 有 {len(lines)} 个错误,请先修正(可运行 check 查看):", *shown, *more])

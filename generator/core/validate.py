@@ -37,9 +37,9 @@ def check_catalogue(
     return catalogue, report
 
 
-def load_valid(root: Path) -> Catalogue:
-    """The catalogue at root, or CatalogueInvalid when it has any error."""
-    catalogue, report = check_catalogue(root)
+def load_valid(root: Path, shown_as: Path | None = None) -> Catalogue:
+    """The catalogue at root, or CatalogueInvalid when it has any error (paths printed under shown_as)."""
+    catalogue, report = check_catalogue(root, shown_as=shown_as)
     if catalogue is None or report.errors:
         raise CatalogueInvalid(report)
     return catalogue

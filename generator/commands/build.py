@@ -1,0 +1,47 @@
+"""`build`: the whole public site into a folder, swapped in atomically."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator.commands.common import powers_option
+from generator.commands.display import StageDisplay
+from generator.core.problems import CatalogueInvalid, GeneratorError
+from generator.publish import DEFAULT_CACHE, DEFAULT_OUT, publish
+
+
+@click.command()
+@powers_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="网站输出目录(生成成功后整体替换)",
+)
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_CACHE,
+    show_default=True,
+    help="流程图等的缓存目录",
+)
+@click.option("--no-pdf", is_flag=True, help="只生成网站,不生成 PDF(PDF 可用 pdf 命令单独生成)")
+def build(powers: Path, out: Path, cache: Path, no_pdf: bool) -> None:
+    """生成公开网站(页面、流程图、搜索索引和 PDF)。"""
+    display = StageDisplay()
+    try:
+        edition = publish(powers, out, cache, display, pdf=not no_pdf)
+    except CatalogueInvalid as exc:
+        click.echo(exc.describe(powers), err=True)
+        click.echo(f"生成失败，原有的 {out} 未改动。", err=True)
+        sys.exit(1)
+    except (GeneratorError, OSError) as exc:
+        click.echo(f"生成失败，原有的 {out} 未改动。", err=True)
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(display.summary(), err=True)
+    click.echo(f"已生成网站：{out}（{len(edition.powers())} 个事项页面）")
