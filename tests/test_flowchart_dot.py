@@ -12,9 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.core.edition import Edition, EditionPower, make_edition
+from generator.core.edition import Edition, EditionPower
 from generator.core.model import Step
-from generator.core.validate import load_valid
 from generator.outputs.flowchart import chart_label, dot_source
 from generator.outputs.flowchart.dot import VARIANTS
 from generator.outputs.flowchart.layout import plan
@@ -25,11 +24,6 @@ GOLDEN = Path(__file__).parent / "golden" / "dot"  # the web variant; the print 
 CODES = ["FX01TJ-CF-0001", "FX01SJ-XK-0001", "FX01TJ-QT-0001"]
 PRINT_VARIANTS = ["print", "print-tall"]
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
-
-
-@pytest.fixture(scope="module")
-def edition() -> Edition:
-    return make_edition(load_valid(FIXTURE), "public")
 
 
 def power_of(edition: Edition, code: str) -> EditionPower:

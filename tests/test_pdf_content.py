@@ -14,31 +14,27 @@ from click.testing import CliRunner
 from pypdf.generic import ArrayObject, FloatObject, NumberObject
 
 from generator.commands import main
-from generator.core.edition import make_edition
 from generator.core.fingerprint import record_version
-from generator.core.validate import load_valid
 from generator.outputs.pdf import content, layout, split
 from generator.outputs.pdf.html import booklet_html, sheets_html
 from generator.outputs.pdf.writer import plan, power_sheets
+from generator.outputs.site.pages import limits_of
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pdf" / "powers"
 INJECTED = "食品经营备案确认<script>alert(1)</script>{{ 7*191 }}"
-
-
-@pytest.fixture(scope="module")
-def edition():
-    return make_edition(load_valid(FIXTURE), "public")
 
 
 def _power(edition, code):
     return next(p for p in edition.powers() if p.code == code)
 
 
-def test_limits_print_as_the_format_says():
-    assert content.limit_text(None, "工作日") == "无明确规定"
-    assert content.limit_text(0, "工作日") == "即办"
-    assert content.limit_text(20, "自然日") == "20个自然日"
-    assert content.limits(None) == ("无明确规定", "无明确规定")
+def test_limits_print_as_the_site_shows_them(edition):
+    for power in edition.powers():
+        sheet = content.power_sheet(power, edition.catalogue)
+        web = limits_of(power.record)
+        assert (sheet.statutory, sheet.promised) == (web.statutory, web.promised), power.code
+    step = _power(edition, "FX01SJ-QR-0001").record.procedure.steps[0]
+    assert content.step_text(step, "工作日") == "受理并确认(登记窗口,即时)"  # a step of 0 days, as on the site
 
 
 def test_sheet_holds_every_element_of_a_card(edition):
@@ -46,7 +42,8 @@ def test_sheet_holds_every_element_of_a_card(edition):
     assert sheet.basis == ["《中华人民共和国统计法》第二十三条", "《涉外调查管理办法》"]
     assert sheet.fees == ["资格证书工本费:每本10至20元(依据:冀价行费〔2015〕12号)"]
     assert sheet.materials[0] == "涉外调查机构资格申请表(原件2份)"
-    assert (sheet.statutory, sheet.promised) == ("20个工作日", "10个工作日")
+    assert (sheet.statutory, sheet.promised) == ("20 个工作日", "10 个工作日")
+    assert sheet.steps[0] == "受理(区政务服务中心3号窗口,1 个工作日)"
     assert sheet.url == "https://qlqd.example.gov.cn/powers/FX01TJ-XK-0001/"
     assert sheet.revised == "2023年3月1日"
     assert sheet.version == record_version(_power(edition, "FX01TJ-XK-0001").record)
@@ -104,15 +101,15 @@ def test_internal_powers_are_nowhere(edition):
 def test_plan_has_a_card_and_a_poster_per_public_power_and_the_booklets(edition, tmp_path):
     paths = [o.path for o in plan(edition, tmp_path / "charts")]
     assert paths == [
-        "FX01SJ-QR-0001.pdf",
-        "FX01TJ-CF-0001.pdf",
-        "FX01TJ-XK-0001.pdf",
-        "FX01SJ-QR-0001-a3.pdf",
-        "FX01TJ-CF-0001-a3.pdf",
-        "FX01TJ-XK-0001-a3.pdf",
-        "dept/scj.pdf",
-        "dept/tjj.pdf",
-        "catalogue.pdf",
+        "pdf/FX01SJ-QR-0001.pdf",
+        "pdf/FX01TJ-CF-0001.pdf",
+        "pdf/FX01TJ-XK-0001.pdf",
+        "pdf/FX01SJ-QR-0001-a3.pdf",
+        "pdf/FX01TJ-CF-0001-a3.pdf",
+        "pdf/FX01TJ-XK-0001-a3.pdf",
+        "pdf/dept/scj.pdf",
+        "pdf/dept/tjj.pdf",
+        "pdf/catalogue.pdf",
     ]
 
 

@@ -17,13 +17,8 @@ from generator.core.edition import Edition, make_edition
 from generator.core.model import TimeLimit
 from generator.core.validate import load_valid
 from generator.outputs.bidi import visible_controls
-from generator.outputs.site.pages import (
-    days_text,
-    front_matter,
-    procedure_brief,
-    render_pages,
-    saving_text,
-)
+from generator.outputs.site.pages import front_matter, procedure_outline, render_pages
+from generator.outputs.wording import days_text, saving_text, step_days_text
 from generator.publish import source_date_epoch
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
@@ -36,11 +31,6 @@ CHART = '<svg role="img" aria-label="{label}"><title>{label}</title></svg>'
 
 def charts_for(edition: Edition) -> dict[str, str]:
     return {p.code: CHART.format(label=p.code) for p in edition.powers()}
-
-
-@pytest.fixture(scope="module")
-def edition() -> Edition:
-    return make_edition(load_valid(FIXTURE), "public")
 
 
 @pytest.fixture(scope="module")
@@ -234,6 +224,9 @@ def test_time_limit_texts():
     assert days_text(20, "工作日") == "20 个工作日"
     assert days_text(0, "自然日") == "即办"
     assert days_text(None, "工作日") == "无明确规定"
+    assert step_days_text(5, "自然日") == "5 个自然日"
+    assert step_days_text(0, "工作日") == "即时"  # a step done on the spot; a power with a limit of 0 is 即办
+    assert step_days_text(5, "工作日", compact=True) == "5个工作日"  # a printed chart's narrow box
     assert saving_text(TimeLimit(statutory=20, promised=10)) == "比法定时限缩短 50%"
     assert saving_text(TimeLimit(statutory=3, promised=2)) == "比法定时限缩短 33%"
     assert saving_text(TimeLimit(statutory=8, promised=5)) == "比法定时限缩短 38%"  # 37.5 rounds half up
@@ -246,9 +239,9 @@ def test_time_limit_texts():
     )
 
 
-def test_procedure_brief_layers_branches(edition):
+def test_procedure_outline_layers_branches(edition):
     record = next(p.record for p in edition.powers() if p.code == "FX01TJ-XK-0001")
-    assert procedure_brief(record) == "受理 → 审查 → 准予认定/不予认定并说明理由"
+    assert procedure_outline(record) == "受理 → 审查 → 准予认定/不予认定并说明理由"
 
 
 # ---- injection: every record value is inert text ----------------------------------------------------

@@ -21,6 +21,7 @@ from generator.core.edition import EditionPower
 from generator.core.model import CatalogueRecord, PowerRecord, Step, TimeLimit
 from generator.outputs.flowchart.layout import Layout, plan
 from generator.outputs.flowchart.text import clean, dot_id, escape, width_of, wrap
+from generator.outputs.wording import ARROWS, limit_texts, step_days_text
 
 FONT = "Noto Sans CJK SC"
 # Widths in half-width units (a Chinese character is 2): a field in a box, a branch condition, the panel text.
@@ -31,7 +32,7 @@ TITLE_WIDTH = 30
 START, PANEL = '"start"', '"panel"'
 END_NODE = 'style="rounded,bold" label=<<B>办结</B>>'
 TRIGGER_HINTS = {"依申请": "由申请人申请启动", "依职权": "由行政机关主动启动"}
-LEGEND = ["实线箭头：依次办理", "虚线箭头：按所注条件分支", "粗线箭头：转交另一岗位办理"]
+LEGEND = [f"{arrow.name}：{arrow.meaning}" for arrow in ARROWS]
 UNSTATED = "未列明"
 
 
@@ -71,7 +72,7 @@ def dot_source(power: EditionPower, catalogue: CatalogueRecord, *, variant: Char
     layout = plan(steps)
     if style.rankdir != "TB":  # side branches stacked one below another would lengthen a row, not save width
         layout = dataclasses.replace(layout, stacked=[])
-    panel = [f"  {PANEL} [shape=plain label=<{_panel_label(power, catalogue, unit)}>];"] if style.full else []
+    panel = [f"  {PANEL} [shape=plain label=<{_panel_label(power, catalogue)}>];"] if style.full else []
     lines = [
         f"digraph {dot_id(rec.code)} {{",
         *_defaults(power, style),
@@ -135,7 +136,7 @@ def _step_label(number: int, step: Step, unit: str, style: Variant) -> str:
     """A step's box; what it does only on the web (a sheet lists the procedure in its text)."""
     if not style.full:
         return _compact_step(number, step, unit, style.field_width)
-    fields = [("岗位", step.post), ("时限", _step_days(step.days, unit))]
+    fields = [("岗位", step.post), ("时限", "未设" if step.days is None else step_days_text(step.days, unit))]
     if step.does:
         fields.append(("内容", step.does))
     if step.disclose:
@@ -148,7 +149,7 @@ def _step_label(number: int, step: Step, unit: str, style: Variant) -> str:
 def _compact_step(number: int, step: Step, unit: str, width: int) -> str:
     """A print step box, one column wide: the title, then the post and the limit (the sheet's legend names
     them), then the notes on what is made public and the party's rights, each after its bold name."""
-    days = "时限未设" if step.days is None else "即时" if step.days == 0 else f"{step.days}个{unit}"
+    days = "时限未设" if step.days is None else step_days_text(step.days, unit, compact=True)
     rows = [_lines(wrap(step.post, width)), _lines(wrap(days, width))]
     if step.disclose:
         rows.append(_labelled("公开", step.disclose, width))
@@ -173,11 +174,11 @@ def _labelled(name: str, text: str, width: int) -> str:
     return f"<B>{escape(first[:head])}</B>" + "<BR/>".join([escape(first[head:]), *map(escape, rest)])
 
 
-def _panel_label(power: EditionPower, catalogue: CatalogueRecord, unit: str) -> str:
+def _panel_label(power: EditionPower, catalogue: CatalogueRecord) -> str:
     rec = power.record
-    limit = rec.time_limit or TimeLimit()
+    statutory, promised = limit_texts(rec.time_limit)
     sections = [
-        ("办理时限", [f"法定：{_limit(limit.statutory, unit)}", f"承诺：{_limit(limit.promised, unit)}"]),
+        ("办理时限", [f"法定：{statutory}", f"承诺：{promised}"]),
         ("监督制约", [t for s in power.supervision for t in _supervisor(s.name, s.phone, s.address)] or [UNSTATED]),
         ("相对人权利", ["、".join(rec.rights) if rec.rights else UNSTATED]),
         ("投诉举报", _complaint_lines(power, catalogue) or [UNSTATED]),
@@ -242,18 +243,6 @@ def _step_id(step: Step) -> str:
 
 def _end_id(step: Step) -> str:
     return dot_id(f"end_{step.id}")
-
-
-def _step_days(days: int | None, unit: str) -> str:
-    if days is None:
-        return "未设"
-    return "即时" if days == 0 else f"{days} 个{unit}"
-
-
-def _limit(days: int | None, unit: str) -> str:
-    if days is None:
-        return "无明确规定"
-    return "即办" if days == 0 else f"{days} 个{unit}"
 
 
 def _form(title: str, fields: list[tuple[str, str]], width: int = FIELD_WIDTH) -> str:

@@ -7,42 +7,16 @@ from dataclasses import dataclass, field
 
 from generator.core.edition import Edition, EditionDepartment, EditionPower, Withheld
 from generator.core.fingerprint import record_version
-from generator.core.model import Basis, CatalogueRecord, Fee, Material, PowerRecord, Step, TimeLimit
-
-NO_FEE = "不收费"
-NO_LIMIT = "无明确规定"
-
-
-def date_text(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def limit_text(days: int | None, unit: str) -> str:
-    """A time limit as printed: 无明确规定, 即办, or 20个工作日."""
-    if days is None:
-        return NO_LIMIT
-    return "即办" if days == 0 else f"{days}个{unit}"
-
-
-def limits(time_limit: TimeLimit | None) -> tuple[str, str]:
-    """(法定时限, 承诺时限) as printed."""
-    if time_limit is None:
-        return NO_LIMIT, NO_LIMIT
-    return limit_text(time_limit.statutory, time_limit.unit), limit_text(time_limit.promised, time_limit.unit)
-
-
-def basis_text(basis: Basis) -> str:
-    """《法律名称》条款: the title marks are added unless the editor wrote them."""
-    law = basis.law if basis.law.startswith("《") else f"《{basis.law}》"
-    return law + (basis.articles or "")
-
-
-def fee_text(fee: Fee) -> str:
-    return f"{fee.item}:{fee.standard}(依据:{fee.basis})"
-
-
-def fee_lines(record: PowerRecord) -> list[str]:
-    return [fee_text(f) for f in record.fees] or [NO_FEE]
+from generator.core.model import CatalogueRecord, Material, PowerRecord, Step
+from generator.outputs.wording import (
+    absolute_url,
+    basis_text,
+    fee_lines,
+    limit_texts,
+    power_url,
+    printed_date,
+    step_days_text,
+)
 
 
 def material_text(material: Material) -> str:
@@ -53,24 +27,19 @@ def material_text(material: Material) -> str:
 
 
 def step_text(step: Step, unit: str) -> str:
-    """One step of the 流程时限表: 受理(综合窗口,1个工作日)."""
+    """One step of the 流程时限表: 受理(综合窗口,1 个工作日)."""
     detail = [step.post]
     if step.days is not None:
-        detail.append(limit_text(step.days, unit))
+        detail.append(step_days_text(step.days, unit))
     return f"{step.name}({','.join(detail)})"
 
 
-def procedure_brief(record: PowerRecord) -> list[str]:
-    """The steps in the order editors wrote them, each with its post and limit."""
+def step_lines(record: PowerRecord) -> list[str]:
+    """The steps in the order editors wrote them, one line each with its post and limit."""
     if record.procedure is None:
         return []
     unit = record.time_limit.unit if record.time_limit else "工作日"
     return [step_text(s, unit) for s in record.procedure.steps]
-
-
-def page_url(catalogue: CatalogueRecord, code: str) -> str:
-    """The power's page on the public site: <site_url>powers/<CODE>/."""
-    return f"{catalogue.site_url.rstrip('/')}/powers/{code}/"
 
 
 @dataclass(frozen=True)
@@ -117,7 +86,7 @@ class PowerSheet:
 
 def power_sheet(power: EditionPower, catalogue: CatalogueRecord) -> PowerSheet:
     rec, dept = power.record, power.department
-    statutory, promised = limits(rec.time_limit)
+    statutory, promised = limit_texts(rec.time_limit)
     return PowerSheet(
         code=rec.code,
         name=rec.name,
@@ -133,16 +102,16 @@ def power_sheet(power: EditionPower, catalogue: CatalogueRecord) -> PowerSheet:
         basis=[basis_text(b) for b in rec.basis],
         conditions=list(rec.conditions),
         materials=[material_text(m) for m in rec.materials],
-        fees=fee_lines(rec),
+        fees=fee_lines(rec.fees),
         statutory=statutory,
         promised=promised,
-        steps=procedure_brief(rec),
+        steps=step_lines(rec),
         rights=list(rec.rights),
         supervision=[Contact(s.name, "、".join(x for x in (s.phone, s.address) if x)) for s in power.supervision],
         complaints=[Contact(c.channel, c.contact) for c in power.complaints],
         hotline=catalogue.hotline or "",
-        url=page_url(catalogue, rec.code),
-        revised=date_text(rec.last_revised),
+        url=absolute_url(catalogue.site_url, power_url(rec.code)),
+        revised=printed_date(rec.last_revised),
         version=record_version(rec),
     )
 
@@ -180,18 +149,18 @@ def catalogue_row(record: PowerRecord) -> CatalogueRow:
         category=record.category,
         basis=[basis_text(b) for b in record.basis],
         disclosure=f"{'、'.join(d.forms)} / {d.scope} / {d.timing}",
-        fees=fee_lines(record),
+        fees=fee_lines(record.fees),
         office=f"{record.office} / {record.responsible}",
     )
 
 
 def process_row(record: PowerRecord) -> ProcessRow:
-    statutory, promised = limits(record.time_limit)
+    statutory, promised = limit_texts(record.time_limit)
     return ProcessRow(
         name=record.name,
         code=record.code,
         post=f"{record.office}({record.responsible})",
-        steps=procedure_brief(record),
+        steps=step_lines(record),
         statutory=statutory,
         promised=promised,
     )
@@ -257,7 +226,7 @@ def booklet(edition: Edition, departments: list[EditionDepartment], title: str) 
     return Booklet(
         title=title,
         issuer=edition.catalogue.name,
-        dated=date_text(newest) if newest else "",
+        dated=printed_date(newest) if newest else "",
         url=edition.catalogue.site_url,
         chapters=[chapter(d) for d in departments],
     )

@@ -8,15 +8,16 @@ import re
 from dataclasses import dataclass
 
 from generator.outputs.pdf.content import Contact, PowerSheet
+from generator.outputs.wording import ARROWS, PRINTED_BOX
 
 MM = 72 / 25.4  # points per millimetre
 GAP_MM = 5.0
 GROW = 1.3  # a small chart may be drawn this much larger than Graphviz's natural size, no more
 DEFAULT_TEXT_PT = 11.0  # a chart's text size where its <text> elements leave it to the <svg> (flowchart_render)
 LINE_HEIGHT = 1.35  # the poster's line height (poster.css)
-# The chart's legend (parts.html): what a box holds and what each kind of line means, drawn in CSS.
-LEGEND = (("box", "方框:步骤、承办岗位、办理时限"), ("arrow", "依次办理"), ("arrow dashed", "按所注条件分支"))
-LEGEND += (("arrow bold", "转交另一岗位办理"),)
+# The chart's legend (parts.html): what a box holds and what each kind of line means, each key's symbol drawn
+# in CSS (its class, then the text beside it).
+LEGEND = (("box", f"方框:{PRINTED_BOX}"), *((f"arrow {arrow.style}".rstrip(), arrow.meaning) for arrow in ARROWS))
 LEGEND_SYMBOL_EM = {"box": 1.4, "arrow": 2.2}  # common.css, each with 0.3 em after it and 0.8 em after its text
 LEGEND_SPACE_EM = 0.6  # the space between two keys, and a little to spare
 # The card (A4 portrait, see card.css): the chart floats right, under the header, beside the facts.

@@ -1,5 +1,5 @@
 """The PDF stage as a whole: every sheet and booklet of the public edition, rendered in few documents,
-split per file, cached by content, written under <out>/pdf/."""
+split per file, cached by content, written under <out>/pdf/ at the site's paths (generator.outputs.wording)."""
 
 from __future__ import annotations
 
@@ -20,16 +20,16 @@ from generator.outputs.flowchart import chart_label, dot_source, render_svgs
 from generator.outputs.pdf.content import Booklet, PowerSheet, booklet, power_sheet
 from generator.outputs.pdf.html import booklet_html, sheets_html, stylesheet
 from generator.outputs.pdf.render import Job, run_job
+from generator.outputs.wording import CATALOGUE_PDF, PDF_FOLDER, card_pdf, department_pdf, poster_pdf
 
 FORMAT_VERSION = "pdf-1"  # bump when a change to this package changes the files for the same HTML
 SHEETS_PER_DOCUMENT = 50  # enough to spread WeasyPrint's per-document cost, small enough to share out
-CATALOGUE_FILE = "catalogue.pdf"
 CHART_VARIANTS = {"card": "print-tall", "poster": "print"}  # the flowchart each kind of sheet prints
 
 
 @dataclass(frozen=True)
 class Output:
-    """One file to write: its path under pdf/, what it holds, and the key of its content in the cache."""
+    """One file to write: its path in the site (pdf/…), what it holds, and the key of its content in the cache."""
 
     path: str
     kind: str  # card | poster | booklet
@@ -53,7 +53,7 @@ def write_pdfs(edition: Edition, out_dir: Path, cache_dir: Path) -> list[Path]:
     Meant for the public edition: cards and posters for the powers it shows in full, booklets with its
     涉密不宜公开 list. Files come from cache_dir/pdf when their content is unchanged."""
     outputs = plan(edition, cache_dir / "charts")
-    pdf_dir = out_dir / "pdf"
+    pdf_dir = out_dir / PDF_FOLDER
     store = cache_dir / "pdf"
     store.mkdir(parents=True, exist_ok=True)
     missing = [o for o in outputs if not (store / f"{o.key}.pdf").is_file()]
@@ -61,7 +61,7 @@ def write_pdfs(edition: Edition, out_dir: Path, cache_dir: Path) -> list[Path]:
         _write_atomic(store / f"{output.key}.pdf", data)
     written = []
     for output in outputs:
-        target = pdf_dir / output.path
+        target = out_dir / output.path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(store / f"{output.key}.pdf", target)
         written.append(target)
@@ -72,15 +72,15 @@ def write_pdfs(edition: Edition, out_dir: Path, cache_dir: Path) -> list[Path]:
 def plan(edition: Edition, chart_cache: Path) -> list[Output]:
     """Every file of the edition, in a fixed order: cards, posters, department booklets, the catalogue's."""
     sheets = power_sheets(edition, chart_cache)
-    outputs = [Output(f"{s.code}.pdf", "card", sheets_html("card", [s]), s, _title(s, "办事明白卡")) for s in sheets]
+    outputs = [Output(card_pdf(s.code), "card", sheets_html("card", [s]), s, _title(s, "办事明白卡")) for s in sheets]
     outputs += [
-        Output(f"{s.code}-a3.pdf", "poster", sheets_html("poster", [s]), s, _title(s, "权力运行流程图")) for s in sheets
+        Output(poster_pdf(s.code), "poster", sheets_html("poster", [s]), s, _title(s, "权力运行流程图")) for s in sheets
     ]
     for dept in edition.departments:
         book = booklet(edition, [dept], dept.record.name)
-        outputs.append(_booklet_output(f"dept/{dept.slug}.pdf", book))
+        outputs.append(_booklet_output(department_pdf(dept.slug), book))
     whole = booklet(edition, edition.departments, edition.catalogue.name)
-    outputs.append(_booklet_output(CATALOGUE_FILE, whole))
+    outputs.append(_booklet_output(CATALOGUE_PDF, whole))
     return outputs
 
 

@@ -13,20 +13,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from generator.outputs.bidi import visible_controls
 from generator.core.edition import Edition, EditionPower, Withheld
+from generator.core.model import PowerRecord, Revision, Step
+from generator.outputs import wording
+from generator.outputs.bidi import visible_controls
 from generator.outputs.flowchart import chart_label, dot_source, render_svgs
-from generator.core.model import PowerRecord, Revision, Step, TimeLimit
 
 TEMPLATES = Path(__file__).parent / "templates"
 LATEST_ON_HOME = 10
 LATEST_ON_CHANGES = 200
-NO_RULE = "无明确规定"
 
 # Bidirectional controls would reorder what a reader sees; they are shown as their code points instead.
 
@@ -47,29 +46,7 @@ def front_matter(title: str, hide: tuple[str, ...] = (), **flags: bool) -> Marku
     return Markup("\n".join([*lines, "---", ""]))
 
 
-def url_part(value: str) -> str:
-    """A path segment for a link (department folder names may hold any character)."""
-    return quote(value, safe="")
-
-
 # ---- time limits ------------------------------------------------------------------------------
-
-
-def days_text(days: int | None, unit: str, zero: str = "即办") -> str:
-    """20 -> 20 个工作日; 0 -> 即办; None -> 无明确规定."""
-    if days is None:
-        return NO_RULE
-    return zero if days == 0 else f"{days} 个{unit}"
-
-
-def saving_text(limit: TimeLimit | None) -> str:
-    """How much shorter the promised limit is than the statutory one, e.g. 比法定时限缩短 50%."""
-    if limit is None or limit.statutory is None or limit.promised is None or limit.statutory == 0:
-        return ""
-    if limit.promised == limit.statutory:
-        return "与法定时限相同"
-    percent = (200 * (limit.statutory - limit.promised) + limit.statutory) // (2 * limit.statutory)
-    return f"比法定时限缩短 {percent}%"
 
 
 @dataclass(frozen=True)
@@ -80,16 +57,12 @@ class Limits:
 
 
 def limits_of(record: PowerRecord) -> Limits:
-    limit = record.time_limit
-    unit = limit.unit if limit else "工作日"
-    statutory = days_text(limit.statutory if limit else None, unit)
-    promised = days_text(limit.promised if limit else None, unit)
-    return Limits(statutory, promised, saving_text(limit))
+    return Limits(*wording.limit_texts(record.time_limit), wording.saving_text(record.time_limit))
 
 
 def step_days(step: Step, record: PowerRecord) -> str:
     unit = record.time_limit.unit if record.time_limit else "工作日"
-    return "" if step.days is None else days_text(step.days, unit, zero="即时")
+    return "" if step.days is None else wording.step_days_text(step.days, unit)
 
 
 # ---- procedure ----------------------------------------------------------------------------------
@@ -124,8 +97,8 @@ def step_views(record: PowerRecord) -> list[StepView]:
     return views
 
 
-def procedure_brief(record: PowerRecord) -> str:
-    """The steps in brief, by distance from the first: 受理 → 审查 → 批准/不予批准."""
+def procedure_outline(record: PowerRecord) -> str:
+    """The route in one line, the steps grouped by distance from the first: 受理 → 审查 → 批准/不予批准."""
     if record.procedure is None:
         return ""
     steps = record.procedure.steps
@@ -204,13 +177,12 @@ def environment() -> Environment:
         keep_trailing_newline=True,
         finalize=inert,
     )
-    env.filters.update(url_part=url_part)
     env.globals.update(
         front_matter=front_matter,
         limits_of=limits_of,
         step_views=step_views,
-        procedure_brief=procedure_brief,
-        NO_RULE=NO_RULE,
+        procedure_outline=procedure_outline,
+        wording=wording,
     )
     return env
 
@@ -260,25 +232,27 @@ def render_pages(edition: Edition, charts: Mapping[str, str]) -> dict[str, str]:
         return env.get_template(template).render(site=site, root=root, **values)
 
     pages = {
-        "index.md": page("home.md.j2", "", changes=changes_of(edition, LATEST_ON_HOME)),
-        "departments/index.md": page("departments.md.j2", "../"),
-        "categories/index.md": page("categories.md.j2", "../"),
-        "withheld/index.md": page("withheld.md.j2", "../", withheld=sorted(edition.withheld(), key=_code)),
-        "fees/index.md": page("fees.md.j2", "../", rows=fee_rows(edition)),
-        "discretion/index.md": page("discretion.md.j2", "../", powers=_penalties(edition)),
-        "changes/index.md": page(
+        wording.page_path(wording.HOME): page("home.md.j2", "", changes=changes_of(edition, LATEST_ON_HOME)),
+        wording.page_path(wording.DEPARTMENTS): page("departments.md.j2", "../"),
+        wording.page_path(wording.CATEGORIES): page("categories.md.j2", "../"),
+        wording.page_path(wording.WITHHELD): page(
+            "withheld.md.j2", "../", withheld=sorted(edition.withheld(), key=_code)
+        ),
+        wording.page_path(wording.FEES): page("fees.md.j2", "../", rows=fee_rows(edition)),
+        wording.page_path(wording.DISCRETION): page("discretion.md.j2", "../", powers=_penalties(edition)),
+        wording.page_path(wording.CHANGES): page(
             "changes.md.j2", "../", changes=changes_of(edition, LATEST_ON_CHANGES), limit=LATEST_ON_CHANGES
         ),
     }
     for dept in edition.departments:
         groups = [g for g in categories_of(edition, dept.powers, []) if g.powers]
-        pages[f"departments/{dept.slug}/index.md"] = page("department.md.j2", "../../", dept=dept, groups=groups)
+        pages[wording.department_page_path(dept.slug)] = page("department.md.j2", "../../", dept=dept, groups=groups)
     for cat in site.categories:
         if cat.powers:
-            pages[f"categories/{cat.code}/index.md"] = page("category.md.j2", "../../", cat=cat)
+            pages[wording.category_page_path(cat.code)] = page("category.md.j2", "../../", cat=cat)
     for power in edition.powers():
         chart = Markup(charts[power.code]) if power.code in charts else None
-        pages[f"powers/{power.code}/index.md"] = page("power.md.j2", "../../", power=power, chart=chart)
+        pages[wording.power_page_path(power.code)] = page("power.md.j2", "../../", power=power, chart=chart)
     return pages
 
 

@@ -1,0 +1,163 @@
+"""What readers are told in the same words wherever they read it (the site, the flowcharts, the printed sheets):
+time limits, legal basis, fees, dates, the flowchart's legend, and where each page and PDF of the site lives.
+
+Site paths and URLs are relative to the site's root. A page's URL ends in "/" and MkDocs makes it from the
+Markdown file <url>index.md. A department's folder name may hold any character: file paths keep it as
+written, links percent-encode it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import NamedTuple
+from urllib.parse import quote
+
+from generator.core.model import Basis, Fee, TimeLimit
+
+NO_RULE = "无明确规定"  # a time limit, condition, right or channel that no rule sets
+NO_FEE = "不收费"
+
+# ---- time limits -------------------------------------------------------------------------------------
+
+
+def days_text(days: int | None, unit: str) -> str:
+    """A power's 法定 or 承诺时限: 20 -> 20 个工作日; 0 -> 即办; None -> 无明确规定."""
+    if days is None:
+        return NO_RULE
+    return "即办" if days == 0 else f"{days} 个{unit}"
+
+
+def limit_texts(limit: TimeLimit | None) -> tuple[str, str]:
+    """A power's (法定时限, 承诺时限)."""
+    limit = limit or TimeLimit()
+    return days_text(limit.statutory, limit.unit), days_text(limit.promised, limit.unit)
+
+
+def step_days_text(days: int, unit: str, *, compact: bool = False) -> str:
+    """A step's limit: 5 -> 5 个工作日; 0 -> 即时. Compact (5个工作日) in the narrow boxes of a printed chart."""
+    if days == 0:
+        return "即时"
+    return f"{days}{'' if compact else ' '}个{unit}"
+
+
+def saving_text(limit: TimeLimit | None) -> str:
+    """How much shorter the promised limit is than the statutory one, e.g. 比法定时限缩短 50%."""
+    if limit is None or limit.statutory is None or limit.promised is None or limit.statutory == 0:
+        return ""
+    if limit.promised == limit.statutory:
+        return "与法定时限相同"
+    percent = (200 * (limit.statutory - limit.promised) + limit.statutory) // (2 * limit.statutory)  # half up
+    return f"比法定时限缩短 {percent}%"
+
+
+# ---- legal basis, fees, dates --------------------------------------------------------------------------
+
+
+def basis_text(basis: Basis) -> str:
+    """A legal basis on one line: 《法律名称》条款, the title marks added unless the editor wrote them."""
+    law = basis.law if basis.law.startswith("《") else f"《{basis.law}》"
+    return law + (basis.articles or "")
+
+
+def fee_text(fee: Fee) -> str:
+    """A fee on one line: 项目:标准(依据:收费依据)."""
+    return f"{fee.item}:{fee.standard}(依据:{fee.basis})"
+
+
+def fee_lines(fees: Sequence[Fee]) -> list[str]:
+    """A power's fees, one line each, or 不收费."""
+    return [fee_text(f) for f in fees] or [NO_FEE]
+
+
+def web_date(day: dt.date) -> str:
+    """A date as the site shows it: 2023-03-01."""
+    return day.isoformat()
+
+
+def printed_date(day: dt.date) -> str:
+    """A date as the sheets print it: 2023年3月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+# ---- the flowchart's legend ----------------------------------------------------------------------------
+
+
+class Arrow(NamedTuple):
+    style: str  # how it is drawn: DOT's edge style and the sheets' CSS class ("" for a plain line)
+    name: str
+    meaning: str
+
+
+ARROWS = (
+    Arrow("", "实线箭头", "依次办理"),
+    Arrow("dashed", "虚线箭头", "按所注条件分支"),
+    Arrow("bold", "粗线箭头", "转交另一岗位办理"),
+)
+PRINTED_BOX = "步骤、承办岗位、办理时限"  # what a box of a printed chart holds (the web chart names its fields)
+
+# ---- the site's paths and URLs -------------------------------------------------------------------------
+
+HOME = ""
+DEPARTMENTS = "departments/"
+CATEGORIES = "categories/"
+WITHHELD = "withheld/"
+FEES = "fees/"
+DISCRETION = "discretion/"
+CHANGES = "changes/"
+FLOWCHART_GUIDE = "flowchart-guide/"  # hand-written: content/flowchart-guide.md
+PDF_FOLDER = "pdf"
+CATALOGUE_PDF = f"{PDF_FOLDER}/catalogue.pdf"
+
+
+def page_path(url: str) -> str:
+    """The Markdown file of a page whose URL needs no encoding: departments/ -> departments/index.md."""
+    return f"{url}index.md"
+
+
+def power_url(code: str) -> str:
+    return f"powers/{code}/"
+
+
+def power_page_path(code: str) -> str:
+    return page_path(power_url(code))
+
+
+def category_url(code: str) -> str:
+    return f"{CATEGORIES}{code}/"
+
+
+def category_page_path(code: str) -> str:
+    return page_path(category_url(code))
+
+
+def department_url(slug: str) -> str:
+    return f"{DEPARTMENTS}{quote(slug, safe='')}/"
+
+
+def department_page_path(slug: str) -> str:
+    return f"{DEPARTMENTS}{slug}/index.md"
+
+
+def card_pdf(code: str) -> str:
+    """The power's A4 办事明白卡."""
+    return f"{PDF_FOLDER}/{code}.pdf"
+
+
+def poster_pdf(code: str) -> str:
+    """The power's A3 流程图海报."""
+    return f"{PDF_FOLDER}/{code}-a3.pdf"
+
+
+def department_pdf(slug: str) -> str:
+    """The department's 职权目录 booklet."""
+    return f"{PDF_FOLDER}/dept/{slug}.pdf"
+
+
+def department_pdf_url(slug: str) -> str:
+    return f"{PDF_FOLDER}/dept/{quote(slug, safe='')}.pdf"
+
+
+def absolute_url(site_url: str, url: str) -> str:
+    """A URL of the site on its host, for the QR codes: https://host/ + powers/<CODE>/."""
+    return f"{site_url.rstrip('/')}/{url}"
