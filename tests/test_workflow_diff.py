@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from workflow_fixture import FIXTURE, copy_catalogue, run
 
-from generator.editing.diff import FLAG_KINDS, amount
+from generator.editing.diff_flags import FLAG_KINDS, amount
 
 
 def edit(path: Path, *pairs: tuple[str, str]) -> None:

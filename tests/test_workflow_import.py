@@ -20,7 +20,7 @@ from workflow_fixture import copy_catalogue, run
 
 from generator.core.ledger import read_ledger, record_issued
 from generator.core.validate import check_catalogue, load_valid
-from generator.editing.importer import Row, convert_row
+from generator.editing.import_rows import Row, convert_row
 from generator.editing.sheets import Header, cell_value, parse_basis, parse_days, parse_fees, parse_steps
 from generator.outputs.spreadsheet import cell_texts
 

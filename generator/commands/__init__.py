@@ -10,15 +10,16 @@ import click
 from generator import __version__
 from generator.commands.build import build
 from generator.commands.common import powers_option, print_report
+from generator.commands.diff import diff_command
+from generator.commands.export import export_command
+from generator.commands.fmt import fmt_command
+from generator.commands.importer import import_command
+from generator.commands.ledger import ledger_command
+from generator.commands.new import new_command
 from generator.commands.pdf import pdf_command
 from generator.core.fieldref import field_reference
 from generator.core.schema import json_schema_text
 from generator.core.validate import USAGE_CODES, check_paths
-from generator.editing.diff import diff_command
-from generator.editing.fmt import fmt_command
-from generator.editing.importer import import_command
-from generator.editing.new import ledger_command, new_command
-from generator.outputs.spreadsheet import export_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from generator.commands.common import load_or_exit, powers_option
+from generator.commands.display import StageDisplay
 from generator.core.edition import make_edition
 from generator.core.problems import GeneratorError
 from generator.outputs.pdf.writer import write_pdfs
@@ -38,7 +39,7 @@ def pdf_command(powers: Path, out: Path, cache: Path | None) -> None:
     edition = make_edition(catalogue, "public")
     started = time.perf_counter()
     try:
-        written = write_pdfs(edition, out, cache or Path(os.environ.get("QLQD_CACHE") or ".cache"))
+        written = write_pdfs(edition, out, cache or Path(os.environ.get("QLQD_CACHE") or ".cache"), StageDisplay())
     except (GeneratorError, OSError) as exc:
         click.echo(f"生成 PDF 失败:{exc}", err=True)
         sys.exit(1)

@@ -22,7 +22,8 @@ from generator.core.fieldnames import description_of, dotted, title_of, unknown_
 from generator.core.ledger import LEDGER_FILE, Ledger, LedgerRecord
 from generator.core.model import CatalogueRecord, DepartmentRecord, PowerRecord, Record
 from generator.core.problems import Problem, Report, problem
-from generator.core.yamlsafe import SHOWN, Parsed, YamlRejected, read_yaml, shorten
+from generator.core.yamlsafe import Parsed, YamlRejected, read_yaml
+from generator.core.yamlsyntax import SHOWN, shorten
 
 CATALOGUE_FILE = "_catalogue.yaml"
 DEPARTMENT_FILE = "_department.yaml"

@@ -4,42 +4,30 @@ The comments are the model's field titles and descriptions, the same source as t
 Placeholders are empty text (""), which `check` rejects with the field's name and line, so an
 untouched template never passes as a record. Optional fields are written commented out.
 
-`new` records the code it issues in the code ledger (ledger.py); `ledger` brings the ledger up to
-date with the catalogue and marks a code withdrawn.
+`new` records the code it issues in the code ledger (core/ledger.py) before it writes the file.
+The department to add to (`DeptTarget`) is shared with `import` and `ledger`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import sys
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import click
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from generator.commands.common import powers_option
 from generator.core.catalogue import Catalogue, Department
 from generator.core.fieldnames import inner_model
-from generator.core.ledger import (
-    LEDGER_FILE,
-    LedgerError,
-    codes_on_disk,
-    is_code,
-    record_issued,
-    record_withdrawal,
-    recordable_codes,
-)
+from generator.core.ledger import LEDGER_FILE, record_issued, recordable_codes
 from generator.core.loader import DEPARTMENT_FILE, load
 from generator.core.model import PENALTY, CatalogueRecord, DepartmentRecord, PowerRecord, Revision, Step, TimeLimit
 from generator.core.powercodes import category_choices, code_prefix, next_code, resolve_category, used_sequences
-from generator.core.problems import Problem, Report
+from generator.core.problems import GeneratorError, Problem, Report
 from generator.core.validate import check_catalogue
 from generator.core.yamlsafe import YamlRejected, read_yaml
-from generator.editing.fmt import format_text, scalar_text, styled
+from generator.editing.fmt import format_text, scalar_text
 
 PLACEHOLDER = ""
 # Optional in the model, but a record should say something: written as placeholders, not commented out.
@@ -192,7 +180,7 @@ class DeptTarget:
         self.unrecorded = []
 
 
-class TargetError(Exception):
+class TargetError(GeneratorError):
     """The department cannot take new powers; the message says why."""
 
 
@@ -249,114 +237,58 @@ def _with_problems(message: str, found: list[Problem]) -> str:
     return "\n".join([message, *(f"  {p}" for p in sorted(set(found), key=str))])
 
 
-def print_todo(root: Path, rels: list[str]) -> int:
-    """Run check and list what is still to be filled in the given files; the number of errors there."""
-    _, report = check_catalogue(root, shown_as=root)
-    wanted = set(rels)
-    mine = [p for p in report.sorted() if p.path in wanted]
-    if mine:
-        click.echo("还需要填写或改正(check 的提示,行号指向文件中的位置):")
-        for item in mine:
-            click.echo(f"  {item}")
-    others = len([p for p in report.errors if p.path not in wanted])
-    if others:
-        click.echo(f"另外,清单中其他文件还有 {others} 个错误,可运行 python -m generator check 查看")
-    return len([p for p in mine if p.is_error])
+class NewRefused(GeneratorError):
+    """What `new` was given cannot start a record (an unknown category, an empty name); the message says why."""
 
 
-@click.command("new")
-@click.argument("dept")
-@click.option("--category", required=True, help="权力类别,如 行政许可(也可写 许可、XK 或国家编码 01)")
-@click.option("--name", required=True, help="项目名称")
-@powers_option
-def new_command(dept: str, category: str, name: str, powers: Path) -> None:
-    """为部门 DEPT(目录名)新建一个权力事项文件,自动分配下一个编码。"""
-    try:
-        target = department_target(powers, dept)
-    except TargetError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+@dataclass(frozen=True)
+class NewPower:
+    """What `new` was given, checked: the category by its full name, the name trimmed."""
+
+    category: str
+    name: str
+    same_name: str | None  # the code of a power of the department with this name already
+
+
+@dataclass(frozen=True)
+class Created:
+    """The file `new` wrote, as a path and as check names it (tjj/FX01TJ-XK-0002.yaml)."""
+
+    path: Path
+    rel: str
+    started_ledger: bool  # its code was the first the ledger recorded: the ledger file is new
+
+
+def new_power(target: DeptTarget, category: str, name: str) -> NewPower:
+    """The category (full name, short name or code) and name given to `new`, checked, or NewRefused."""
     resolved = resolve_category(category, target.category_codes())
     if resolved is None:
-        click.echo(f"无法识别的权力类别「{category}」。可选:{category_choices(target.category_codes())}", err=True)
-        sys.exit(2)
+        raise NewRefused(f"无法识别的权力类别「{category}」。可选:{category_choices(target.category_codes())}")
     if not name.strip():
-        click.echo("项目名称不能为空", err=True)
-        sys.exit(2)
-    if name.strip() in target.names:
-        click.echo(f"提示:本部门已有同名事项 {target.names[name.strip()]}")
-    code = target.take_code(resolved)
-    ledger = powers / LEDGER_FILE
-    started = not ledger.exists()
-    try:
-        target.record([code])  # before the file: a code once handed out is never handed out again
-    except LedgerError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
-    if started:
-        click.echo(f"已创建编码台账 {ledger.as_posix()}(记录发出过的每个编码,请与新文件一起提交)")
+        raise NewRefused("项目名称不能为空")
+    return NewPower(resolved, name.strip(), target.names.get(name.strip()))
+
+
+def create_power(target: DeptTarget, power: NewPower) -> Created:
+    """Give the power the next free code and write its template.
+
+    The code goes into the ledger before the file is written: a code once handed out is never handed out
+    again. Raises LedgerError, writing nothing, when the ledger cannot be read."""
+    code = target.take_code(power.category)
+    started = not (target.root / LEDGER_FILE).exists()
+    target.record([code])
     path = target.folder() / f"{code}.yaml"
-    path.write_text(render_power({"code": code, "name": name.strip(), "category": resolved}), encoding="utf-8")
-    click.echo(f"已创建 {path.as_posix()}")
-    print_todo(powers, [f"{dept}/{code}.yaml"])
+    path.write_text(render_power({"code": code, "name": power.name, "category": power.category}), encoding="utf-8")
+    return Created(path, f"{target.slug}/{code}.yaml", started)
 
 
-@click.command("ledger")
-@click.option("--withdraw", metavar="编码", help="登记注销一个编码(先删除它的事项文件)")
-@click.option("--reason", help="注销原因,如 职权已取消(与 --withdraw 一起使用)")
-@click.option("--date", help="注销日期,如 2026-03-01;默认今天")
-@powers_option
-def ledger_command(withdraw: str | None, reason: str | None, date: str | None, powers: Path) -> None:
-    """把清单中的编码记入编码台账 _codes.yaml(没有时新建);加 --withdraw 登记注销一个编码。"""
-    if (reason or date) and not withdraw:
-        click.echo("--reason 和 --date 只能与 --withdraw 一起使用", err=True)
-        sys.exit(2)
-    when = _iso_date(date) if date else dt.date.today()
-    try:
-        catalogue, _ = issuing_catalogue(powers)
-    except TargetError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
-    issued = catalogue.ledger.issued() if catalogue.ledger else set()
-    missing = [code for code in recordable_codes(catalogue) if code not in issued]
-    code = withdraw.strip() if withdraw else ""
-    refusal = withdrawal_refusal(catalogue, code) if code else None
-    if refusal:
-        click.echo(refusal, err=True)
-        sys.exit(1)
-    ledger = (powers / LEDGER_FILE).as_posix()
-    earlier = code and code not in issued and code not in missing  # used before the ledger began, file gone
-    record_issued(powers, [*missing, *([code] if earlier else [])])
-    click.echo(f"已把 {len(missing)} 个编码记入 {ledger}" if missing else f"{ledger} 已包含清单中的全部编码")
-    if code:
-        shown = styled(reason.strip()) if reason and reason.strip() else None  # quoted as fmt quotes it
-        record_withdrawal(powers, code, when, shown)
-        click.echo(f"已在 {ledger} 中登记注销 {code}({when.isoformat()}),这个编码不会再分配")
-
-
-def _iso_date(text: str) -> dt.date:
-    """A date written as 2026-03-01, or a usage error that says so."""
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        click.echo(f"注销日期「{text}」应写成 2026-03-01 这样的日期(年-月-日,用减号分隔)", err=True)
-        sys.exit(2)
-
-
-def withdrawal_refusal(catalogue: Catalogue, code: str) -> str | None:
-    """Why code cannot be withdrawn now, or None when it can (a code not in the ledger yet can: it was used before
-    the ledger began, and withdrawing it keeps it from being issued again)."""
-    prefix = catalogue.record.region + catalogue.record.division
-    if not is_code(code):
-        return f"「{code}」不是权力编码,应如 {prefix}TJ-CF-0001(地区+区划+单位代码-类别代码-4位序号)"
-    if not code.startswith(prefix):
-        return f"编码 {code} 不属于本清单:地区和区划代码应为 {prefix}(见 _catalogue.yaml)"
-    ledger = catalogue.ledger
-    if ledger and code in ledger.withdrawn():
-        entry = ledger.record.withdrawn[ledger.withdrawn()[code]]
-        return f"编码 {code} 已于 {entry.date.isoformat()} 登记注销,无需重复登记"
-    places = codes_on_disk(catalogue).get(code)
-    if places:
-        where = "、".join(place.path for place in places)
-        return f"编码 {code} 的事项文件仍在({where}):请先删除文件(git 历史中仍可找回),再登记注销"
-    return None
+def todo_lines(root: Path, rels: list[str]) -> list[str]:
+    """What check still finds in the given files of the catalogue at root, and how many errors are elsewhere."""
+    _, report = check_catalogue(root, shown_as=root)
+    wanted = set(rels)
+    mine = [f"  {p}" for p in report.sorted() if p.path in wanted]
+    lines = ["还需要填写或改正(check 的提示,行号指向文件中的位置):", *mine] if mine else []
+    others = len([p for p in report.errors if p.path not in wanted])
+    if others:
+        lines.append(f"另外,清单中其他文件还有 {others} 个错误,可运行 python -m generator check 查看")
+    return lines

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.core.problems import GeneratorError
+
 # Field -> the header texts that name it, as departments write them.
 HEADERS: dict[str, tuple[str, ...]] = {
     "name": ("事项名称", "职权名称", "项目名称", "权力名称", "权力事项名称", "行政职权名称", "职权事项", "权力事项"),
@@ -56,14 +58,13 @@ _INSTANT = {"即办", "即时", "当场", "当场办结", "即时办结", "立�
 _EDGES = re.compile(r"^[\s。,,、.;;和及]+|[\s。,,、.;;和及]+$")
 _DAYS = re.compile(r"[\d零一二三四五六七八九十百两]+个?(工作日|自然日|日历日|日|天)?(内)?")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
-NO_TIME_LIMIT = "无明确规定"  # what export writes for a time limit the record does not set
 
 
-class SpreadsheetError(Exception):
+class SpreadsheetError(GeneratorError):
     """The file cannot be read as a spreadsheet; the message says why, in Chinese."""
 
 
-class RowError(Exception):
+class RowError(GeneratorError):
     """A row that cannot become a record; the message is the reason."""
 
 
@@ -180,7 +181,8 @@ def _unit(value: Any) -> str | None:
     return None
 
 
-def _at(cells: list[Any], column: int) -> Any:
+def cell_at(cells: list[Any], column: int) -> Any:
+    """The cell in a column, None past the end of a short row."""
     return cells[column] if column < len(cells) else None
 
 
@@ -215,7 +217,7 @@ def find_header(sheet: Sheet) -> Header | None:
         header = Header(index + (2 if extra else 1))
         for column, name in sorted(merged.items()):
             header.columns.setdefault(name, []).append(column)
-            texts = [_at(cells, column), _at(below, column) if extra else None]
+            texts = [cell_at(cells, column), cell_at(below, column) if extra else None]
             unit = next((u for u in map(_unit, texts) if u), None)
             if unit and name in ("statutory", "promised"):
                 header.units[name] = unit
@@ -265,11 +267,6 @@ def parse_days(value: Any, header_unit: str | None) -> tuple[int | None, str | N
     if number is None or not _DAYS.fullmatch(text):
         raise RowError(f"无法识别的时限「{text}」,请写成天数,如 20 或 20个工作日")
     return number, unit
-
-
-def days_text(days: int | None, unit: str) -> str:
-    """A time limit as export writes it, which parse_days reads back with its unit: 20个工作日."""
-    return NO_TIME_LIMIT if days is None else f"{days}个{unit}"
 
 
 def split_list(value: Any) -> list[str]:

@@ -1,4 +1,4 @@
-"""`export --xlsx FILE [--dept SLUG]`: the catalogue as a spreadsheet in the column order of the 职权目录 form.
+"""The catalogue as a spreadsheet in the column order of the 职权目录 form, written by `export`.
 
 After the form's nine columns come the statutory and promised time limits with their unit. Every
 column is written so that `import` reads it back as the same values (fees as 项目:标准(依据:文件),
@@ -16,23 +16,19 @@ import datetime as dt
 import io
 import os
 import re
-import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 
-import click
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from generator.commands.common import load_or_exit, powers_option
-from generator.core.edition import Edition, EditionKind, EditionPower, make_edition
+from generator.core.edition import Edition, EditionPower
 from generator.core.model import PowerRecord
-from generator.core.problems import shown
-from generator.editing.sheets import days_text
+from generator.core.problems import GeneratorError
+from generator.outputs.wording import NO_RULE, basis_text, fee_lines
 
 
 @dataclass(frozen=True)
@@ -40,26 +36,20 @@ class Column:
     """A column of the 职权目录: its header, the field import reads it into, its width, and its text."""
 
     title: str
-    field: str  # as spreadsheet.HEADERS names it, so that import reads the column back
+    field: str  # as editing.sheets.HEADERS names it, so that import reads the column back
     width: int
     text: Callable[[PowerRecord], str]
 
 
-def basis_text(record: PowerRecord) -> str:
-    return "\n".join((b.law if b.law.startswith("《") else f"《{b.law}》") + (b.articles or "") for b in record.basis)
-
-
-def fees_text(record: PowerRecord) -> str:
-    """One fee a line, 项目:标准(依据:文件), which import reads back into item, standard and basis."""
-    if not record.fees:
-        return "不收费"
-    return "\n".join(f"{f.item}:{f.standard}(依据:{f.basis})" for f in record.fees)
+class UnknownDepartment(GeneratorError):
+    """A department asked for by name that the catalogue does not have; the message lists the known ones."""
 
 
 def days(record: PowerRecord, name: str) -> str:
-    """A time limit with its unit (20个自然日), or 无明确规定."""
+    """A time limit with its unit as import reads it back (20个自然日), or 无明确规定."""
     limit = record.time_limit
-    return days_text(getattr(limit, name) if limit else None, limit.unit if limit else "工作日")
+    value = getattr(limit, name) if limit else None
+    return NO_RULE if limit is None or value is None else f"{value}个{limit.unit}"
 
 
 # The seed's 职权目录 columns (附件3) in its order, then the time limits with their unit.
@@ -67,11 +57,11 @@ COLUMNS = (
     Column("项目名称", "name", 36, lambda r: r.name),
     Column("权力编码", "code", 18, lambda r: r.code),
     Column("权力类别", "category", 12, lambda r: r.category),
-    Column("权力依据", "basis", 48, basis_text),
+    Column("权力依据", "basis", 48, lambda r: "\n".join(map(basis_text, r.basis))),
     Column("公开形式", "forms", 18, lambda r: "、".join(r.disclosure.forms)),
     Column("公开范围", "scope", 10, lambda r: r.disclosure.scope),
     Column("公开时间", "timing", 10, lambda r: r.disclosure.timing),
-    Column("收费及依据标准", "fees", 30, fees_text),
+    Column("收费及依据标准", "fees", 30, lambda r: "\n".join(fee_lines(r.fees))),
     Column("承办科室和负责人", "office_responsible", 24, lambda r: f"{r.office}(负责人:{r.responsible})"),
     Column("法定时限", "statutory", 12, lambda r: days(r, "statutory")),
     Column("承诺时限", "promised", 12, lambda r: days(r, "promised")),
@@ -171,40 +161,10 @@ def _fixed_zip(data: bytes, stamp: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-@click.command("export")
-@click.option(
-    "--xlsx", "xlsx", required=True, type=click.Path(path_type=Path, dir_okay=False), help="输出的 .xlsx 文件"
-)
-@powers_option
-@click.option("--dept", help="只导出一个部门(目录名),如 tjj;导出的表格可以用 import 导回这个部门")
-@click.option(
-    "--edition",
-    "kind",
-    type=click.Choice(["public", "internal"]),
-    default="public",
-    show_default=True,
-    help="public:公开版(不含部门内部事项,涉密事项只列名称);internal:内部版",
-)
-def export_command(xlsx: Path, powers: Path, dept: str | None, kind: EditionKind) -> None:
-    """把权力清单导出为电子表格(职权目录的列顺序,另加法定和承诺时限),供按表格报送的单位使用。"""
-    edition = make_edition(load_or_exit(powers), kind)
-    if dept is not None:
-        edition = one_department(edition, dept)
-    try:
-        xlsx.write_bytes(xlsx_bytes(edition))
-    except OSError as exc:
-        click.echo(f"无法写入 {shown(xlsx)}:{exc.strerror}", err=True)
-        sys.exit(1)
-    shown_count, withheld = len(edition.powers()), len(edition.withheld())
-    which = f"(部门 {dept})" if dept else ""
-    click.echo(f"已导出 {shown(xlsx)}{which}:{shown_count} 个事项,涉密不宜公开目录 {withheld} 项")
-
-
 def one_department(edition: Edition, slug: str) -> Edition:
-    """The edition with one department only; an unknown slug ends the command with the known ones."""
+    """The edition with one department only, or UnknownDepartment naming the known ones."""
     found = [d for d in edition.departments if d.slug == slug]
     if not found:
         known = "、".join(d.slug for d in edition.departments) or "(无)"
-        click.echo(f"未知部门「{slug}」。已有部门:{known}", err=True)
-        sys.exit(2)
+        raise UnknownDepartment(f"未知部门「{slug}」。已有部门:{known}")
     return replace(edition, departments=found)

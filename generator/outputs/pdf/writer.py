@@ -8,13 +8,15 @@ import hashlib
 import multiprocessing
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from generator.core.edition import Edition
+from generator.core.progress import Progress, Silent
 from generator.outputs.bidi import visible_controls
 from generator.outputs.flowchart import chart_label, dot_source, render_svgs
 from generator.outputs.pdf.content import Booklet, PowerSheet, booklet, power_sheet
@@ -47,7 +49,7 @@ def _versions() -> str:
     return " ".join(f"{name}={metadata.version(name)}" for name in ("weasyprint", "pypdf", "uharfbuzz"))
 
 
-def write_pdfs(edition: Edition, out_dir: Path, cache_dir: Path) -> list[Path]:
+def write_pdfs(edition: Edition, out_dir: Path, cache_dir: Path, progress: Progress | None = None) -> list[Path]:
     """Write every PDF of the edition under out_dir/pdf/ and remove any other PDF there; the paths written.
 
     Meant for the public edition: cards and posters for the powers it shows in full, booklets with its
@@ -57,8 +59,10 @@ def write_pdfs(edition: Edition, out_dir: Path, cache_dir: Path) -> list[Path]:
     store = cache_dir / "pdf"
     store.mkdir(parents=True, exist_ok=True)
     missing = [o for o in outputs if not (store / f"{o.key}.pdf").is_file()]
-    for output, data in zip(missing, render_all(missing), strict=True):
-        _write_atomic(store / f"{output.key}.pdf", data)
+    with (progress or Silent()).stage("打印材料(PDF)", "个文件", total=len(outputs)) as stage:
+        stage.advance(len(outputs) - len(missing))
+        for output, data in zip(missing, render_all(missing, stage.advance), strict=True):
+            _write_atomic(store / f"{output.key}.pdf", data)
     written = []
     for output in outputs:
         target = out_dir / output.path
@@ -137,20 +141,22 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
         yield items[start : start + size]
 
 
-def render_all(outputs: Sequence[Output]) -> list[bytes]:
-    """The bytes of every output, rendered in as many processes as there are cores."""
+def render_all(outputs: Sequence[Output], advance: Callable[[int], None] = lambda _: None) -> list[bytes]:
+    """The bytes of every output, rendered in as many processes as there are cores; advance(n) as n are done."""
     planned = jobs(outputs)
     results: list[bytes] = [b""] * len(outputs)
     workers = min(os.cpu_count() or 1, len(planned))
-    if workers <= 1:
-        done = [run_job(job) for job, _ in planned]
-    else:
-        context = multiprocessing.get_context("spawn")  # a fresh interpreter: no state shared with the caller
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            done = list(pool.map(run_job, [job for job, _ in planned]))
-    for (_job, indexes), files in zip(planned, done, strict=True):
-        for n, data in zip(indexes, files, strict=True):
-            results[n] = data
+    with ExitStack() as stack:
+        if workers <= 1:
+            done: Iterable[list[bytes]] = map(run_job, [job for job, _ in planned])
+        else:
+            context = multiprocessing.get_context("spawn")  # a fresh interpreter: no state shared with the caller
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
+            done = pool.map(run_job, [job for job, _ in planned])
+        for (_job, indexes), files in zip(planned, done, strict=True):
+            for n, data in zip(indexes, files, strict=True):
+                results[n] = data
+            advance(len(indexes))
     return results
 
 
