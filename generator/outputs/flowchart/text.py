@@ -80,9 +80,10 @@ def _split_long(token: str, width: int) -> list[str]:
 
 
 def escape(text: str) -> str:
-    """Text for a Graphviz HTML-like label: markup characters as entities, and backslashes doubled,
-    because Graphviz expands \\N, \\G, \\L ... even inside HTML-like labels."""
-    return html.escape(text, quote=True).replace("\\", "\\\\")
+    """Text for a Graphviz HTML-like label: markup characters as entities, backslashes doubled, because
+    Graphviz expands \\N, \\G, \\L ... even inside HTML-like labels, and "]" as an entity, because a
+    label whose last cell ends in "]" is a syntax error for Graphviz 2.43 ("non-space string after </TABLE>")."""
+    return html.escape(text, quote=True).replace("\\", "\\\\").replace("]", "&#93;")
 
 
 def dot_id(text: str) -> str:
