@@ -26,7 +26,8 @@ from generator.core.problems import GeneratorError
 from generator.core.progress import Progress, Silent
 from generator.core.validate import load_valid
 from generator.outputs.search import index_site
-from generator.outputs.site.pages import render_charts, render_pages, site_title
+from generator.outputs.site.assemble import SitePlan
+from generator.outputs.site.pages import site_title
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS_YML = REPO / "mkdocs.yml"
@@ -55,16 +56,15 @@ def publish(
     edition = make_edition(catalogue, "public")
     epoch = source_date_epoch(edition)
     with building(out) as (site_dir, pages_dir):
-        with progress.stage("流程图", "张") as stage:
-            charts = render_charts(edition, cache / "charts")
-            stage.advance(len(charts))
-        with progress.stage("页面", "页") as stage:
-            pages = render_pages(edition, charts)
-            hand_over(pages, pages_dir, site_title(edition), edition.catalogue.site_url, epoch)
-            stage.advance(len(pages))
+        with progress.stage("索引页面", "页") as stage:
+            site = SitePlan.of(edition)
+            hand_over(site.engine_pages, pages_dir, site_title(edition), edition.catalogue.site_url, epoch)
+            stage.advance(len(site.pages))
         with progress.stage("网站(MkDocs)", "页") as stage:
             run_mkdocs(pages_dir, site_dir, epoch)
-            stage.advance(sum(1 for _ in site_dir.rglob("*.html")))
+            stage.advance(len(site.engine_pages))
+        with progress.stage("事项页面和流程图", "页", total=len(edition.powers())) as stage:
+            site.write(site_dir, cache, epoch, stage.advance)
         with progress.stage("搜索索引", "页") as stage:
             stage.advance(index_site(site_dir))
         if pdf:
@@ -126,8 +126,7 @@ def write_pdfs(edition: Edition, site_dir: Path, cache: Path, progress: Progress
     """The PDF stage: 办事明白卡, 流程图海报 and the booklets, into site_dir/pdf/."""
     from generator.outputs.pdf import write_pdfs as pdf_stage  # heavy (WeasyPrint): imported only when needed
 
-    with progress.stage("打印材料(PDF)", "个文件") as stage:
-        stage.advance(len(pdf_stage(edition, site_dir, cache)))
+    pdf_stage(edition, site_dir, cache, progress)
 
 
 def swap_into(new: Path, out: Path) -> None:

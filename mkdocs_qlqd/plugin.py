@@ -12,7 +12,6 @@ import json
 import os
 import re
 from pathlib import Path
-from urllib.parse import quote
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
@@ -27,6 +26,7 @@ from generator.core.problems import CatalogueInvalid, GeneratorError
 from generator.core.validate import load_valid
 from generator.outputs.search import index_site
 from generator.outputs.site.pages import inert, site_pages, site_title
+from generator.outputs.wording import safe_url
 from generator.publish import HANDOFF_FILE, source_date_epoch
 
 MAX_PROBLEMS_SHOWN = 50
@@ -121,9 +121,3 @@ def _folder(variable: str, default: Path) -> Path:
 def valid_toggles(html: str) -> str:
     """The page without the autocomplete attribute on Material's drawer and search toggles."""
     return _TOGGLE_AUTOCOMPLETE.sub(r"\1>", html)
-
-
-def safe_url(url: str) -> str:
-    """The catalogue's site_url percent-encoded so that it cannot break out of an attribute or XML text."""
-    quoted = quote(url, safe="/:%-._~@!$()*+,;=")
-    return quoted if quoted.endswith("/") else quoted + "/"

@@ -159,7 +159,7 @@ def test_a_failure_while_building_leaves_the_previous_site_and_no_temporary_fold
     before = tree_digest(out)
     blocked = tmp_path / "cache"
     blocked.mkdir()
-    (blocked / "charts").write_text("a file where the chart cache folder should be", encoding="utf-8")
+    (blocked / "site-charts").write_text("a file where the chart cache folder should be", encoding="utf-8")
     done = build(FIXTURE, out, blocked)
     assert done.returncode == 1 and "原有的" in done.stderr and "Traceback" not in done.stderr
     assert tree_digest(out) == before

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
+import re
+from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import markdown
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from site_catalogues import PAYLOAD, hostile_catalogue
+from linkcheck import broken_links
+from site_catalogues import PAYLOAD, hostile_catalogue, large_catalogue
+from sitetools import nu_errors
 
 from generator.core.edition import Edition, make_edition
 from generator.core.model import TimeLimit
 from generator.core.validate import load_valid
+from generator.outputs import wording
 from generator.outputs.bidi import visible_controls
+from generator.outputs.site import pages as pages_module
+from generator.outputs.site import splits
 from generator.outputs.site.pages import front_matter, procedure_outline, render_pages
 from generator.outputs.wording import days_text, saving_text, step_days_text
-from generator.publish import source_date_epoch
+from generator.publish import publish, source_date_epoch
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 CONFIDENTIAL = "FX01TJ-JC-0001"
@@ -281,3 +289,218 @@ def test_the_build_date_is_the_newest_revision_unless_given(edition, monkeypatch
     assert source_date_epoch(edition) == int(dt.datetime(2024, 6, 1, tzinfo=dt.UTC).timestamp())
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert source_date_epoch(edition) == 1700000000
+
+
+# ---- long lists: split by department or category, cut into numbered pages ----------------------------------
+
+SECTIONS = ("fees/", "discretion/", "withheld/")
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+SCALE = 100_000 // 2_000  # the 2,000-record catalogue below stands for one of 100,000
+MAX_PAGE_AT_SCALE = 300 * 1024 - 30 * 1024  # 300 KB, less what the theme adds around a page's body (≤ 30 KB)
+
+
+@contextlib.contextmanager
+def rows_per_page(rows: int, changes: int | None = None) -> Iterator[None]:
+    """Pages render with lists split above `rows` rows (and `changes` revisions on the changes page)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(splits, "MAX_ROWS", rows)
+        if changes is not None:
+            patch.setattr(pages_module, "LATEST_ON_CHANGES", changes)
+        yield
+
+
+@pytest.fixture(scope="module")
+def split_pages(edition: Edition) -> dict[str, str]:
+    """The fixture's pages with every non-empty list split, and every part of more than one row cut into pages."""
+    with rows_per_page(0):
+        return render_pages(edition, charts_for(edition))
+
+
+@pytest.fixture(scope="module")
+def larger(tmp_path_factory) -> Edition:
+    """60 public powers in 3 departments."""
+    return make_edition(load_valid(large_catalogue(tmp_path_factory.mktemp("larger") / "powers", 60, 20)), "public")
+
+
+def target(path: str, href: str) -> str:
+    """The page (or file) a link of the page at path names, as a path under the docs folder, with its #fragment."""
+    url = urljoin("http://site.invalid/" + quote(path.removesuffix("index.md")), href)
+    parts = urlsplit(url)
+    found = unquote(parts.path).removeprefix("/")
+    found = found + "index.md" if found == "" or found.endswith("/") else found
+    return found + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def links(pages: dict[str, str], path: str) -> list[str]:
+    return [target(path, a["href"]) for a in to_html(pages[path]).find_all("a", href=True)]
+
+
+def reachable(pages: dict[str, str], start: str, within: str) -> list[str]:
+    """The other pages whose path starts with the pattern `within` that links lead to from start, through such pages."""
+    found, queue = [], [start]
+    for path in queue:
+        for link in links(pages, path):
+            page = link.split("#")[0]
+            if re.match(within, page) and page not in found and page != start:
+                found.append(page)
+                queue.append(page)
+    return found
+
+
+def texts(pages: dict[str, str], paths: list[str], selector: str) -> list[str]:
+    return [tag.get_text() for path in paths for tag in to_html(pages[path]).select(selector)]
+
+
+def test_short_lists_keep_their_one_page(pages):
+    assert not [path for path in pages if path.startswith(SECTIONS) and path.count("/") > 1]
+    assert not [path for path in pages if path.startswith("departments/") and path.count("/") > 2]
+
+
+def test_a_long_section_list_is_split_by_department(split_pages):
+    assert {"fees/tjj/index.md", "discretion/tjj/index.md", "withheld/tjj/index.md"} <= set(split_pages)
+    fees = to_html(split_pages["fees/index.md"])
+    assert [a["href"] for a in fees.select("tbody a")] == ["../fees/tjj/"]
+    assert [th.get_text() for th in fees.select("thead th")] == ["实施部门", "收费项目"]
+    part = to_html(split_pages["fees/tjj/index.md"])
+    assert part.h1.get_text() == "收费项目公示：复兴区统计局"
+    assert "证书工本费" in part.select_one("tbody tr").get_text()
+    assert split(split_pages["withheld/tjj/index.md"])[0] == {"title": "涉密不宜公开目录：复兴区统计局"}
+    holding = sorted(path for path, text in split_pages.items() if CONFIDENTIAL in text)
+    assert holding == ["departments/tjj/index.md", "withheld/tjj/index.md"]
+    assert not [path for path, text in split_pages.items() if "机密甲" in text or INTERNAL in text]
+
+
+def test_a_long_department_is_split_by_category_and_a_long_category_by_department(split_pages):
+    dept = to_html(split_pages["departments/scjg/index.md"])
+    assert [a["href"] for a in dept.select("#powers ~ div tbody a")] == [
+        f"../../departments/scjg/{c}/" for c in ("XK", "JC", "QR")
+    ]
+    assert dept.find("h2", id="time-limits") is None  # on the pages of each category
+    category = to_html(split_pages["categories/XK/index.md"])
+    assert [a["href"] for a in category.select("tbody a")] == [
+        "../../departments/scjg/XK/",
+        "../../departments/tjj/XK/",
+    ]
+    part = to_html(split_pages["departments/tjj/XK/index.md"])
+    assert part.h1.get_text() == "复兴区统计局：行政许可"
+    assert [h["id"] for h in part.find_all("h2")] == ["powers", "time-limits"]
+    assert "../../../categories/XK/" in [a["href"] for a in part.find_all("a")]
+
+
+def test_a_long_category_links_a_short_department_to_the_category_on_its_page(larger):
+    with rows_per_page(20):  # departments of 20 powers keep their page; 行政许可 has 24
+        pages = render_pages(larger, {})
+    hrefs = [a["href"] for a in to_html(pages["categories/XK/index.md"]).select("tbody a")]
+    assert hrefs == [f"../../departments/{slug}/#cat-XK" for slug in ("d00", "d01", "d02")]
+    assert not [path for path in pages if path.startswith("departments/") and path.count("/") > 2]
+
+
+def test_a_long_part_is_cut_into_numbered_pages(larger):
+    with rows_per_page(2):
+        pages = render_pages(larger, {})
+    first, second = to_html(pages["departments/d00/XK/index.md"]), to_html(pages["departments/d00/XK/2/index.md"])
+    assert len(first.select("ul.qlqd-list li")) == 2
+    assert first.select_one(".qlqd-pager [aria-current=page]").get_text() == "1"
+    folder = "departments/d00/XK/"
+    assert rows_of(pages, [f"{folder}index.md"], ".qlqd-pager a") == [f"{folder}{n}/index.md" for n in (2, 3, 4)]
+    assert second.h1.get_text() == "复兴区第1局：行政许可（第 2 页）"
+    assert rows_of(pages, [f"{folder}2/index.md"], ".qlqd-pager a") == [
+        f"{folder}{n}index.md" for n in ("", "3/", "4/")
+    ]
+
+
+@pytest.mark.parametrize("rows", [0, 1, 2, 7, 20])
+def test_every_record_appears_once_across_the_split_pages(larger, rows):
+    """Following the links from a split page reaches every row of its list once (sorted: codes are unique)."""
+    whole = render_pages(larger, {})
+    with rows_per_page(rows):
+        pages = render_pages(larger, {})
+    for dept in larger.departments:
+        start = wording.department_page_path(dept.slug)
+        split = [start, *reachable(pages, start, re.escape(start.removesuffix("index.md")))]
+        assert sorted(texts(pages, split, "ul.qlqd-list .qlqd-code")) == sorted(p.code for p in dept.powers)
+    for code in ("XK", "CF", "JC", "QR"):
+        expected = sorted(p.code for p in larger.powers() if p.code.split("-")[1] == code)
+        assert sorted(listed_in_category(pages, code)) == expected
+    for section, selector in [("fees/", "tbody .qlqd-code"), ("discretion/", "tbody a[href*='#discretion-']")]:
+        start = f"{section}index.md"
+        split = [start, *reachable(pages, start, section)]
+        assert sorted(rows_of(pages, split, selector)) == sorted(rows_of(whole, [start], selector))
+
+
+def listed_in_category(pages: dict[str, str], code: str) -> list[str]:
+    """The codes a category's page lists, or, split, those its links lead to: a category's heading on a
+    department's page, or a department's own pages of the category."""
+    start = f"categories/{code}/index.md"
+    found = texts(pages, [start], "table.qlqd-powers .qlqd-code")
+    for link in links(pages, start):
+        page, _, fragment = link.partition("#")
+        if fragment == f"cat-{code}":
+            heading = to_html(pages[page]).find(id=fragment)
+            found += [tag.get_text() for tag in heading.find_next_sibling("ul").select(".qlqd-code")]
+        elif re.fullmatch(f"departments/[^/]+/{code}/index.md", page):
+            split = [page, *reachable(pages, page, re.escape(page.removesuffix("index.md")))]
+            found += texts(pages, split, "ul.qlqd-list .qlqd-code")
+    return found
+
+
+def rows_of(pages: dict[str, str], paths: list[str], selector: str) -> list[str]:
+    """The text of each element the selector finds on the pages, or where it is a link, the page it names."""
+    found = [(path, tag) for path in paths for tag in to_html(pages[path]).select(selector)]
+    return [target(path, tag["href"]) if tag.name == "a" else tag.get_text() for path, tag in found]
+
+
+def test_every_link_of_the_split_pages_names_a_page_and_an_id_in_it(split_pages):
+    known = set(split_pages) | {f"{page.stem}/index.md" for page in CONTENT.glob("*.md")}
+    for path in split_pages:
+        if path.startswith("powers/"):
+            continue
+        for link in links(split_pages, path):
+            page, _, fragment = link.partition("#")
+            assert page in known or page.startswith("pdf/"), (path, link)
+            if fragment and page in split_pages:
+                assert to_html(split_pages[page]).find(id=fragment) is not None, (path, link)
+
+
+def test_split_pages_keep_hostile_text_inert_and_encode_the_department_folder(tmp_path):
+    edition = make_edition(load_valid(hostile_catalogue(tmp_path / "powers")), "public")
+    with rows_per_page(0):
+        pages = render_pages(edition, charts_for(edition))
+    shown = visible_controls(PAYLOAD)
+    for path in ["fees/odd dept&x/index.md", "discretion/odd dept&x/index.md", "departments/odd dept&x/CF/index.md"]:
+        soup = to_html(pages[path])
+        assert soup.find("script") is None and "1337" not in soup.get_text(), path
+        assert soup.h1.get_text().count(shown) >= 1, path
+        assert html.unescape(split(pages[path])[0]["title"]).count(shown) >= 1, path
+    assert [a["href"] for a in to_html(pages["fees/index.md"]).select("tbody a")] == ["../fees/odd%20dept%26x/"]
+    assert "../../departments/odd%20dept%26x/CF/" in [
+        a["href"] for a in to_html(pages["categories/CF/index.md"]).find_all("a")
+    ]
+
+
+def test_the_largest_listing_page_scales_to_under_300_kb_at_100000_records(tmp_path):
+    """2,000 records with every list limit 50 times smaller split as 100,000 records do; a page's size there is
+    at most its size here with each list row 50 times over."""
+    edition = make_edition(load_valid(large_catalogue(tmp_path / "powers", 2000)), "public")
+    with rows_per_page(splits.MAX_ROWS // SCALE, changes=pages_module.LATEST_ON_CHANGES // SCALE):
+        pages = render_pages(edition, {})
+    at_scale = {path: scaled_size(text) for path, text in pages.items() if not path.startswith("powers/")}
+    largest = max(at_scale, key=at_scale.get)
+    assert at_scale[largest] < MAX_PAGE_AT_SCALE, (largest, at_scale[largest])
+
+
+def scaled_size(page: str) -> int:
+    """The page's size in bytes with every line of a list (a table row, a list item) SCALE times over."""
+    rows = sum(len(line.encode()) + 1 for line in page.splitlines() if line.startswith(("<tr>", "<li>")))
+    return len(page.encode()) + (SCALE - 1) * rows
+
+
+@pytest.mark.slow
+def test_a_built_site_of_split_pages_has_no_broken_link_and_valid_html(tmp_path):
+    with rows_per_page(0):
+        publish(FIXTURE, tmp_path / "site", tmp_path / "cache", pdf=False)
+    site = tmp_path / "site"
+    broken = broken_links(site, "https://qlqd.example.gov.cn/")
+    assert [link for link in broken if not link.endswith(".pdf (no such file)")] == []  # built without the PDFs
+    kinds = ["fees/tjj", "discretion/tjj", "withheld/tjj", "departments/tjj/XK", "departments/scjg/XK/2"]
+    assert nu_errors([site / kind / "index.html" for kind in kinds]) == []

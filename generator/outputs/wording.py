@@ -139,6 +139,38 @@ def department_page_path(slug: str) -> str:
     return f"{DEPARTMENTS}{slug}/index.md"
 
 
+def department_category_url(slug: str, code: str) -> str:
+    """A long department's powers of one category, on pages of their own."""
+    return f"{department_url(slug)}{code}/"
+
+
+def department_category_page_path(slug: str, code: str) -> str:
+    return f"{DEPARTMENTS}{slug}/{code}/index.md"
+
+
+def department_category_anchor(slug: str, code: str) -> str:
+    """A category's heading on a department's page (a department of one page)."""
+    return f"{department_url(slug)}#cat-{code}"
+
+
+def section_department_url(section: str, slug: str) -> str:
+    """One department's part of a long section list: fees/<slug>/."""
+    return f"{section}{quote(slug, safe='')}/"
+
+
+def section_department_page_path(section: str, slug: str) -> str:
+    return f"{section}{slug}/index.md"
+
+
+def numbered_url(url: str, number: int) -> str:
+    """Page `number` of a list cut into pages: the first at url, the others at url + 2/, 3/ …"""
+    return url if number == 1 else f"{url}{number}/"
+
+
+def numbered_page_path(path: str, number: int) -> str:
+    return path if number == 1 else f"{path.removesuffix('index.md')}{number}/index.md"
+
+
 def card_pdf(code: str) -> str:
     """The power's A4 办事明白卡."""
     return f"{PDF_FOLDER}/{code}.pdf"
@@ -161,3 +193,9 @@ def department_pdf_url(slug: str) -> str:
 def absolute_url(site_url: str, url: str) -> str:
     """A URL of the site on its host, for the QR codes: https://host/ + powers/<CODE>/."""
     return f"{site_url.rstrip('/')}/{url}"
+
+
+def safe_url(url: str) -> str:
+    """The catalogue's site_url percent-encoded so that it cannot break out of an attribute or XML text."""
+    quoted = quote(url, safe="/:%-._~@!$()*+,;=")
+    return quoted if quoted.endswith("/") else quoted + "/"

@@ -75,6 +75,18 @@ def dot_version(dot: str) -> str:
     return (done.stderr or done.stdout).strip()
 
 
+def chart_digest(source: str) -> str:
+    """The name of a chart's entry in the cache (without .svg)."""
+    return _digest(source, dot_version(dot_command()))
+
+
+def prune_cache(cache_dir: Path, used: set[str]) -> None:
+    """Remove the charts of cache_dir that no output uses any more."""
+    for path in cache_dir.glob("*.svg"):
+        if path.stem not in used:
+            path.unlink(missing_ok=True)
+
+
 def _digest(source: str, version: str) -> str:
     return hashlib.sha256("\0".join([FORMAT_VERSION, version, source]).encode("utf-8")).hexdigest()
 

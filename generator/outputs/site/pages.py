@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from generator.core.edition import Edition, EditionPower, Withheld
+from generator.core.edition import Edition, EditionDepartment, EditionPower, Withheld
 from generator.core.model import PowerRecord, Revision, Step
 from generator.outputs import wording
 from generator.outputs.bidi import visible_controls
 from generator.outputs.flowchart import chart_label, dot_source, render_svgs
+from generator.outputs.site.shells import Page, parse_page
+from generator.outputs.site.splits import by_category, by_department, category_shares, is_long, part_pages
 
 TEMPLATES = Path(__file__).parent / "templates"
 LATEST_ON_HOME = 10
@@ -159,7 +161,7 @@ class FeeRow:
 
 
 def fee_rows(edition: Edition) -> list[FeeRow]:
-    return [FeeRow(p, f.item, f.standard, f.basis) for p in edition.powers() for f in p.record.fees]
+    return [row for dept in edition.departments for row in _fees_of(dept)]
 
 
 # ---- rendering ----------------------------------------------------------------------------------
@@ -223,6 +225,36 @@ def render_pages(edition: Edition, charts: Mapping[str, str]) -> dict[str, str]:
 
     charts maps a power's code to its inline-ready SVG (trusted: made by generator.outputs.flowchart).
     """
+    pages = index_pages(edition)
+    env = environment()
+    codes = edition.category_codes()
+    for power in edition.powers():
+        pages[wording.power_page_path(power.code)] = power_page(env, power, charts.get(power.code), codes)
+    return pages
+
+
+def power_page(env: Environment, power: EditionPower, chart: str | None, category_codes: dict[str, str]) -> str:
+    """One power's page; chart is its inline-ready SVG (trusted: made by generator.outputs.flowchart)."""
+    shown = Markup(chart) if chart is not None else None
+    values = {"power": power, "chart": shown, "site": PowerContext(category_codes)}
+    return env.get_template("power.md.j2").render(root="../../", **values)
+
+
+def sample_power_pages(edition: Edition) -> list[Page]:
+    """The first power's page, parsed: every power page is of its kind, so its shell serves them all."""
+    powers = edition.powers()[:1]
+    return [parse_page(wording.power_page_path(p.code), power_page(environment(), p, "", edition.category_codes())) for p in powers]
+
+
+@dataclass(frozen=True)
+class PowerContext:
+    """What a power page uses of the whole site: small enough to send to another process."""
+
+    category_codes: dict[str, str]
+
+
+def index_pages(edition: Edition) -> dict[str, str]:
+    """Every generated page but the powers' own: the sections, departments and categories."""
     if edition.kind != "public":
         raise ValueError("the public site is built from the public edition only")
     env = environment()
@@ -231,29 +263,49 @@ def render_pages(edition: Edition, charts: Mapping[str, str]) -> dict[str, str]:
     def page(template: str, root: str, **values: object) -> str:
         return env.get_template(template).render(site=site, root=root, **values)
 
+    return section_pages(edition, page) | department_pages(edition, site, page)
+
+
+def section_pages(edition: Edition, page: Callable[..., str]) -> dict[str, str]:
+    """The home page and the sections; a long section list is split by department, on pages of its own."""
+    withheld = by_department(edition, wording.WITHHELD, _withheld_of)
+    fees = by_department(edition, wording.FEES, _fees_of)
+    discretion = by_department(edition, wording.DISCRETION, _penalties_of, _violations)
     pages = {
         wording.page_path(wording.HOME): page("home.md.j2", "", changes=changes_of(edition, LATEST_ON_HOME)),
         wording.page_path(wording.DEPARTMENTS): page("departments.md.j2", "../"),
         wording.page_path(wording.CATEGORIES): page("categories.md.j2", "../"),
         wording.page_path(wording.WITHHELD): page(
-            "withheld.md.j2", "../", withheld=sorted(edition.withheld(), key=_code)
+            "withheld.md.j2", "../", withheld=sorted(edition.withheld(), key=_code), parts=withheld
         ),
-        wording.page_path(wording.FEES): page("fees.md.j2", "../", rows=fee_rows(edition)),
-        wording.page_path(wording.DISCRETION): page("discretion.md.j2", "../", powers=_penalties(edition)),
+        wording.page_path(wording.FEES): page("fees.md.j2", "../", rows=fee_rows(edition), parts=fees),
+        wording.page_path(wording.DISCRETION): page(
+            "discretion.md.j2", "../", powers=_penalties(edition), parts=discretion
+        ),
         wording.page_path(wording.CHANGES): page(
             "changes.md.j2", "../", changes=changes_of(edition, LATEST_ON_CHANGES), limit=LATEST_ON_CHANGES
         ),
     }
+    pages |= part_pages(page, "withheld_part.md.j2", withheld)
+    pages |= part_pages(page, "fees_part.md.j2", fees)
+    return pages | part_pages(page, "discretion_part.md.j2", discretion)
+
+
+def department_pages(edition: Edition, site: SiteContext, page: Callable[..., str]) -> dict[str, str]:
+    """Each department's and category's page, and a long department's pages of one category each."""
+    groups = {d.slug: [g for g in categories_of(edition, d.powers, []) if g.powers] for d in edition.departments}
+    long = [d for d in edition.departments if is_long(len(d.powers))]
+    parts = {(d.slug, g.code): by_category(d, g.name, g.code, g.powers) for d in long for g in groups[d.slug]}
+    pages = {}
     for dept in edition.departments:
-        groups = [g for g in categories_of(edition, dept.powers, []) if g.powers]
-        pages[wording.department_page_path(dept.slug)] = page("department.md.j2", "../../", dept=dept, groups=groups)
+        split = [parts[dept.slug, g.code] for g in groups[dept.slug]] if is_long(len(dept.powers)) else []
+        path = wording.department_page_path(dept.slug)
+        pages[path] = page("department.md.j2", "../../", dept=dept, groups=groups[dept.slug], parts=split)
     for cat in site.categories:
+        shares = category_shares(edition, cat.code, groups, parts) if is_long(len(cat.powers)) else []
         if cat.powers:
-            pages[wording.category_page_path(cat.code)] = page("category.md.j2", "../../", cat=cat)
-    for power in edition.powers():
-        chart = Markup(charts[power.code]) if power.code in charts else None
-        pages[wording.power_page_path(power.code)] = page("power.md.j2", "../../", power=power, chart=chart)
-    return pages
+            pages[wording.category_page_path(cat.code)] = page("category.md.j2", "../../", cat=cat, parts=shares)
+    return pages | part_pages(page, "department_category.md.j2", parts.values())
 
 
 def _code(item: Withheld) -> str:
@@ -262,3 +314,20 @@ def _code(item: Withheld) -> str:
 
 def _penalties(edition: Edition) -> list[EditionPower]:
     return [p for p in edition.powers() if p.record.discretion]
+
+
+def _withheld_of(dept: EditionDepartment) -> list[Withheld]:
+    return dept.withheld
+
+
+def _fees_of(dept: EditionDepartment) -> list[FeeRow]:
+    return [FeeRow(p, f.item, f.standard, f.basis) for p in dept.powers for f in p.record.fees]
+
+
+def _penalties_of(dept: EditionDepartment) -> list[EditionPower]:
+    return [p for p in dept.powers if p.record.discretion]
+
+
+def _violations(power: EditionPower) -> int:
+    """The rows a penalty fills in the discretion table: one per violation."""
+    return len(power.record.discretion)

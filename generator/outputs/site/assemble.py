@@ -1,0 +1,44 @@
+"""The site's generated pages, put together around the engine's run: what to hand to the engine before it
+runs (the section pages and one shell per kind of page), and what to write into its output after."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.core.edition import Edition
+from generator.outputs.site.pages import index_pages, sample_power_pages
+from generator.outputs.site.records import write_record_pages
+from generator.outputs.site.shells import Page, ShellPlan, shell_key
+from generator.outputs.site.sitemap import rewrite_sitemap
+from generator.outputs.wording import power_page_path, safe_url
+
+
+@dataclass
+class SitePlan:
+    edition: Edition
+    pages: dict[str, str]  # every generated page but the powers' own
+    shells: ShellPlan
+    power_kind: Page | None  # a power page, standing for all of them
+
+    @classmethod
+    def of(cls, edition: Edition) -> SitePlan:
+        pages = index_pages(edition)
+        sample = sample_power_pages(edition)
+        return cls(edition, pages, ShellPlan.of(pages, sample), sample[0] if sample else None)
+
+    @property
+    def engine_pages(self) -> dict[str, str]:
+        """The pages the engine renders: the sections, and the shells."""
+        return self.shells.engine
+
+    def write(self, site_dir: Path, cache: Path, epoch: int, advance: Callable[[int], None]) -> None:
+        """After the engine ran: fill the shells, write every power's page, and list them all in the sitemap."""
+        shells = self.shells.fill(site_dir)
+        if self.power_kind is not None:
+            write_record_pages(self.edition, shells[shell_key(self.power_kind)], site_dir, cache, advance)
+        self.shells.remove_shells(site_dir)
+        generated = [*self.pages, *(power_page_path(p.code) for p in self.edition.powers())]
+        site_url = safe_url(self.edition.catalogue.site_url)
+        rewrite_sitemap(site_dir, site_url, generated, self.shells.shells.values(), epoch)

@@ -1,0 +1,165 @@
+"""The powers' own pages: each rendered from its record straight into its shell, written to disk as it is made,
+in as many processes as there are cores, and kept in a cache keyed by exactly what the page is made of.
+
+A page is a pure function of its record, its department, the catalogue, the category codes, the shell and the
+templates (with the generator's version): their hash is the page's key. A rebuild renders only the pages
+whose key is not in the cache and links the others into the new site; entries no page uses are pruned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from generator.core.edition import Edition, EditionPower
+from generator.core.model import CatalogueRecord
+from generator.outputs.flowchart import chart_label, dot_source, render_svgs
+from generator.outputs.flowchart.render import chart_digest, prune_cache
+from generator.outputs.site.pages import TEMPLATES, environment, power_page
+from generator.outputs.site.shells import Shell, parse_page
+
+CHUNK = 250  # pages a worker renders at a time: one `dot` process per chunk for the charts it lacks
+CHART_FOLDER = "site-charts"  # the web charts' cache, pruned with the pages (the printed charts have their own)
+MANIFEST = "charts.json"  # page key -> the chart it embeds ("" for none): what the chart cache must keep
+
+
+@dataclass(frozen=True)
+class Job:
+    """A chunk of pages for one worker, with everything they are made of."""
+
+    powers: list[EditionPower]
+    keys: list[str]
+    catalogue: CatalogueRecord
+    category_codes: dict[str, str]
+    shell: Shell
+    chart_cache: Path
+    page_cache: Path
+
+
+def write_record_pages(
+    edition: Edition, shell: Shell, site_dir: Path, cache: Path, advance: Callable[[int], None] = lambda _: None
+) -> int:
+    """Write every power's page into site_dir (from the cache where it is there); the number written."""
+    powers = edition.powers()
+    page_cache = cache / "pages"
+    page_cache.mkdir(parents=True, exist_ok=True)
+    common = _common_key(edition, shell)
+    keys = [page_key(common, power, edition.catalogue) for power in powers]
+    charts = _chart_manifest(page_cache)
+    missing = [(power, key) for power, key in zip(powers, keys, strict=True) if not _cached(page_cache, key, charts)]
+    for done in _render(missing, edition, shell, cache / CHART_FOLDER, page_cache):
+        charts.update(done)
+        advance(len(done))
+    for power, key in zip(powers, keys, strict=True):
+        _link(page_cache / f"{key}.html", site_dir / "powers" / power.code / "index.html")
+    advance(len(powers) - len(missing))
+    _prune(page_cache, cache / CHART_FOLDER, {key: charts[key] for key in keys})
+    return len(powers)
+
+
+def page_key(common: str, power: EditionPower, catalogue: CatalogueRecord) -> str:
+    """The hash of everything a power's page is made of, besides what all pages share (common)."""
+    parts = [common, _json(power.record), power.dept_slug, _json(power.department)]
+    parts += [json.dumps([_json(s) for s in power.supervision]), json.dumps([_json(c) for c in power.complaints])]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def _common_key(edition: Edition, shell: Shell) -> str:
+    """What every power page shares: the generator, the templates, the shell, the catalogue, the category codes."""
+    digest = hashlib.sha256(metadata.version("qlqd-generator").encode())
+    for path in sorted(TEMPLATES.rglob("*")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for part in (shell.slug, shell.html, shell.content, json.dumps(shell.toc), _json(edition.catalogue)):
+        digest.update(part.encode("utf-8") + b"\0")
+    digest.update(json.dumps(edition.category_codes(), sort_keys=True).encode())
+    digest.update(Path(_package_file()).read_bytes())
+    return digest.hexdigest()
+
+
+def _package_file() -> str:
+    """The modules whose code shapes a page but not its template: pages.py (the helpers templates call)."""
+    from generator.outputs.site import pages
+
+    return pages.__file__
+
+
+def _json(model: object) -> str:
+    dump = model.model_dump(mode="json")  # type: ignore[attr-defined]
+    return json.dumps(dump, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _cached(page_cache: Path, key: str, charts: dict[str, str]) -> bool:
+    return key in charts and (page_cache / f"{key}.html").is_file()
+
+
+def _chart_manifest(page_cache: Path) -> dict[str, str]:
+    try:
+        return json.loads((page_cache / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _render(
+    missing: Sequence[tuple[EditionPower, str]], edition: Edition, shell: Shell, charts: Path, page_cache: Path
+) -> Iterator[dict[str, str]]:
+    """Render the missing pages into the cache, chunk by chunk; yields each chunk's page keys and charts."""
+    codes = edition.category_codes()
+    jobs = [
+        Job([p for p, _ in chunk], [k for _, k in chunk], edition.catalogue, codes, shell, charts, page_cache)
+        for chunk in (missing[i : i + CHUNK] for i in range(0, len(missing), CHUNK))
+    ]
+    workers = min(os.cpu_count() or 1, len(jobs))
+    with ExitStack() as stack:
+        if workers <= 1:
+            done: Iterator[dict[str, str]] = map(run_job, jobs)
+        else:
+            context = multiprocessing.get_context("spawn")  # a fresh interpreter: no state shared with the caller
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
+            done = pool.map(run_job, jobs)
+        yield from done
+
+
+def run_job(job: Job) -> dict[str, str]:
+    """Render a chunk's charts (one `dot` process for those not cached) and pages, into the page cache;
+    each page's key with the cache name of the chart it embeds."""
+    sources = {p.code: dot_source(p, job.catalogue) for p in job.powers if p.record.procedure}
+    charts = render_svgs(sources, job.chart_cache, {p.code: chart_label(p) for p in job.powers})
+    env = environment()
+    for power, key in zip(job.powers, job.keys, strict=True):
+        markdown = power_page(env, power, charts.get(power.code), job.category_codes)
+        html = job.shell.fill(parse_page(f"powers/{power.code}/index.md", markdown))
+        _write_atomic(job.page_cache / f"{key}.html", html.encode("utf-8"))
+    return {key: chart_digest(sources[p.code]) if p.code in sources else "" for p, key in zip(job.powers, job.keys)}
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def _link(cached: Path, target: Path) -> None:
+    """Put the cached page at target: a hard link where the file system allows it, else a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(cached, target)
+    except OSError:
+        target.write_bytes(cached.read_bytes())
+
+
+def _prune(page_cache: Path, chart_cache: Path, used: dict[str, str]) -> None:
+    """Keep only the pages (and the charts they embed) this build used; remove what a killed build left."""
+    for path in page_cache.iterdir():
+        if path.name != MANIFEST and (path.stem not in used or path.suffix != ".html"):
+            path.unlink(missing_ok=True)
+    _write_atomic(page_cache / MANIFEST, json.dumps(used, sort_keys=True).encode("utf-8"))
+    if chart_cache.is_dir():
+        prune_cache(chart_cache, set(used.values()))
