@@ -36,12 +36,13 @@ check: setup
 build: setup
 	$(PY) -m generator build --powers $(POWERS) --out $(OUT)
 
-# The whole site (mkdocs build --strict, search index, PDFs) into $(OUT), then a live server that
-# rebuilds the pages when a record changes (it serves pages and search; the PDFs are in $(OUT)/pdf/).
+# The whole site (mkdocs build --strict, search index, PDFs) into $(OUT), then the preview server on
+# 127.0.0.1:8000: its own copy of the site (in .cache/preview/, from the same page cache), updated on every save of
+# a record, with live reload and the problems shown on the page (the PDFs are in $(OUT)/pdf/).
 site: build serve
 
 serve: setup
-	QLQD_POWERS=$(abspath $(POWERS)) NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+	$(PY) -m generator serve --powers $(POWERS) --port 8000
 
 pdf: setup
 	$(PY) -m generator pdf --powers $(POWERS) --out $(OUT)

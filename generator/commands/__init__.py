@@ -17,6 +17,7 @@ from generator.commands.importer import import_command
 from generator.commands.ledger import ledger_command
 from generator.commands.new import new_command
 from generator.commands.pdf import pdf_command
+from generator.commands.serve import serve_command
 from generator.core.fieldref import field_reference
 from generator.core.schema import json_schema_text
 from generator.core.validate import USAGE_CODES, check_paths
@@ -67,3 +68,4 @@ main.add_command(pdf_command)
 main.add_command(import_command)
 main.add_command(diff_command)
 main.add_command(export_command)
+main.add_command(serve_command)
