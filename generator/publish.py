@@ -66,7 +66,7 @@ def publish(
         with progress.stage("事项页面和流程图", "页", total=len(edition.powers())) as stage:
             site.write(site_dir, cache, epoch, stage.advance)
         with progress.stage("搜索索引", "页") as stage:
-            stage.advance(index_site(site_dir))
+            index_site(site_dir, cache / "search", stage.advance)
         if pdf:
             write_pdfs(edition, site_dir, cache, progress)
         swap_into(site_dir, out)

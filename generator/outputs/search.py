@@ -1,22 +1,239 @@
-"""The search index: Pagefind over the built site, Chinese segmented, loaded by the browser in chunks."""
+"""The search index: Pagefind over the built site, Chinese segmented, loaded by the browser in chunks.
+
+A site of up to SHARD_PAGES indexed pages gets one Pagefind bundle, pagefind/, exactly as Pagefind makes it. A larger
+one is split into shards of at most SHARD_PAGES pages (more above MAX_SHARDS times that, as the browser searches every
+shard for every query), by a hash of each page's path, so that an added or edited record changes one shard.
+Pagefind indexes each, WORKERS at once, each process holding about 170 KB per page, into pagefind/shard-1/ and on;
+pagefind/pagefind.js is then a module of ours (search_merge) that merges them for the search box with Pagefind's
+mergeIndex and keeps the results one index would give.
+
+A bundle is a pure function of its pages: it is cached under the hash of their paths and HTML and linked into the
+site, so a rebuild indexes only the shards whose pages changed. A shard indexed anew links the files the cache
+already holds (the fragments of its unchanged pages); entries no shard uses are removed.
+"""
 
 from __future__ import annotations
 
+import filecmp
+import functools
+import hashlib
+import json
+import math
+import os
+import shutil
 import subprocess
-import sys
+import tempfile
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
+from pagefind.service import get_executable
+
 from generator.core.problems import GeneratorError
+from generator.outputs.search_merge import merge_module
+
+SHARD_PAGES = 1000  # the most pages of one bundle, unless that makes more than MAX_SHARDS bundles
+MAX_SHARDS = 20  # the browser searches every bundle for every query
+WORKERS = 2  # Pagefind processes at once
+BUNDLE = "pagefind"  # the search folder under the site root
+FORMAT_VERSION = "search-1"  # bump when what a cached bundle holds changes
+SCRATCH = Path("/dev/shm")  # memory, where Pagefind writes a bundle before it is stored in the cache
+BODY = b"<div data-pagefind-body>"  # as theme/main.html marks the part of a page Pagefind indexes
+_GLOB_SPECIAL = "*?[]{}(),<>:$"  # escaped with a backslash in Pagefind's glob; a backslash matches any character
 
 
 class SearchIndexFailed(GeneratorError):
     """Pagefind could not index the site; the message carries its output."""
 
 
-def index_site(site_dir: Path) -> int:
-    """Index the pages marked data-pagefind-body into site_dir/pagefind/; the number of pages indexed."""
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--silent"]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+@dataclass(frozen=True)
+class Page:
+    """An HTML page of the site: its path in the site, the hash and size of its HTML, whether it is marked."""
+
+    path: str
+    digest: str
+    size: int
+    marked: bool
+
+
+def index_site(site_dir: Path, cache_dir: Path | None = None, advance: Callable[[int], None] | None = None) -> int:
+    """Index the site's pages into site_dir/pagefind/, reusing the bundles cached in cache_dir (a temporary folder
+    if None); advance(n) is called, in this thread, as each shard of n pages is ready. The number of pages indexed."""
+    if cache_dir is None:
+        with tempfile.TemporaryDirectory(prefix="qlqd-search-") as tmp:
+            return index_site(site_dir, Path(tmp), advance)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    pages = indexed_pages(site_dir)
+    keyed = {shard_key(shard): shard for shard in shards(pages)}
+    _fill_cache(site_dir, keyed, cache_dir, advance or (lambda _count: None))
+    _place(cache_dir, list(keyed), site_dir / BUNDLE)
+    _prune(cache_dir, set(keyed))
+    return len(pages)
+
+
+def indexed_pages(site_dir: Path) -> list[Page]:
+    """The pages Pagefind indexes, chosen as it chooses them: those marked data-pagefind-body, or all if none is."""
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # hashing and reading leave the GIL
+        pages = list(pool.map(functools.partial(_read, site_dir), _html_files(site_dir)))
+    return [page for page in pages if page.marked] or pages
+
+
+def shards(pages: list[Page]) -> list[list[Page]]:
+    """The pages in shards of SHARD_PAGES at most, or of as many as MAX_SHARDS shards need."""
+    return split(pages, max(SHARD_PAGES, math.ceil(len(pages) / MAX_SHARDS)))
+
+
+def split(pages: list[Page], limit: int) -> list[list[Page]]:
+    """The pages in as few shards of at most limit pages as their paths' hashes allow (one if they fit); a page
+    stays in its shard as long as the number of shards stays the same."""
+    count = max(1, math.ceil(len(pages) / limit))
+    while True:
+        groups: list[list[Page]] = [[] for _ in range(count)]
+        for page in pages:
+            groups[int.from_bytes(hashlib.sha256(page.path.encode()).digest()[:8], "big") % count].append(page)
+        if max(map(len, groups)) <= limit:
+            return [group for group in groups if group] or [[]]
+        count += 1
+
+
+def shard_key(shard: list[Page]) -> str:
+    """A shard's name in the cache: the hash of its pages' paths and HTML, and of Pagefind's version."""
+    digest = hashlib.sha256(f"{FORMAT_VERSION}\0{pagefind_version()}\n".encode())
+    for page in shard:
+        digest.update(f"{page.path}\0{page.digest}\n".encode())
+    return digest.hexdigest()[:32]
+
+
+def run_pagefind(site_dir: Path, paths: list[str], out: Path) -> None:
+    """Pagefind over the pages at paths in site_dir, its bundle written to out (the glob goes in a configuration
+    file beside out: an argument that long could pass the system's limit)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    (out.parent / "pagefind.json").write_text(json.dumps({"glob": _glob(paths)}, ensure_ascii=False), encoding="utf-8")
+    cmd = [str(_binary()), "--site", str(site_dir.resolve()), "--output-path", str(out.resolve()), "--silent"]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=out.parent)
     if done.returncode != 0:
         raise SearchIndexFailed(f"Pagefind 建立搜索索引失败：{done.stderr.strip() or done.stdout.strip()}")
-    return sum(1 for _ in (site_dir / "pagefind" / "fragment").glob("*"))
+
+
+@functools.cache
+def pagefind_version() -> str:
+    done = subprocess.run([str(_binary()), "--version"], capture_output=True, text=True, check=False)
+    return done.stdout.strip()
+
+
+@functools.cache
+def _binary() -> Path:
+    found = get_executable()
+    if found is None:
+        raise SearchIndexFailed("未找到 Pagefind 程序，请安装 pagefind[extended]（make setup）")
+    return found
+
+
+def _html_files(site_dir: Path) -> list[str]:
+    """Every HTML file of the site outside its search bundle, as a path relative to it."""
+    found = []
+    for folder, subfolders, files in os.walk(site_dir):
+        if Path(folder) == site_dir and BUNDLE in subfolders:
+            subfolders.remove(BUNDLE)
+        found += [Path(folder, name).relative_to(site_dir).as_posix() for name in files if name.endswith(".html")]
+    return sorted(found)
+
+
+def _read(site_dir: Path, path: str) -> Page:
+    html = (site_dir / path).read_bytes()
+    return Page(path, hashlib.sha256(html).hexdigest(), len(html), BODY in html)
+
+
+def _glob(paths: list[str]) -> str:
+    """A glob of Pagefind's that matches exactly these paths."""
+    escaped = ("".join("\\" + c if c in _GLOB_SPECIAL else "?" if c == "\\" else c for c in path) for path in paths)
+    return "{" + ",".join(escaped) + "}"
+
+
+def _fill_cache(site_dir: Path, keyed: dict[str, list[Page]], cache_dir: Path, advance: Callable[[int], None]) -> None:
+    """Index into cache_dir every shard it lacks, WORKERS at once."""
+    missing = {key: pages for key, pages in keyed.items() if not (cache_dir / key).is_dir()}
+    for key, pages in keyed.items():
+        if key not in missing:
+            advance(len(pages))
+    held = _held(cache_dir) if missing else {}
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        futures = {}
+        for key, pages in missing.items():
+            futures[pool.submit(_index_shard, site_dir, pages, cache_dir / key, held)] = len(pages)
+        try:
+            for future in as_completed(futures):
+                future.result()
+                advance(futures[future])
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _index_shard(site_dir: Path, pages: list[Page], target: Path, held: Mapping[str, Path]) -> None:
+    """Pagefind over the pages, its bundle stored in target."""
+    with tempfile.TemporaryDirectory(dir=_scratch(pages, target.parent), prefix=".qlqd-index-") as tmp:
+        bundle = Path(tmp, "bundle")
+        run_pagefind(site_dir, [page.path for page in pages], bundle)
+        _store(bundle, target, held)
+
+
+def _scratch(pages: list[Page], fallback: Path) -> Path:
+    """SCRATCH if it has room for WORKERS bundles of such shards (each smaller than its pages), else fallback."""
+    if os.access(SCRATCH, os.W_OK) and shutil.disk_usage(SCRATCH).free > WORKERS * sum(p.size for p in pages):
+        return SCRATCH
+    return fallback
+
+
+def _held(cache_dir: Path) -> dict[str, Path]:
+    """Every file of the cached bundles, by its path in its bundle."""
+    held = {}
+    for entry in sorted(cache_dir.iterdir()):
+        if not entry.name.startswith("."):
+            held.update({p.relative_to(entry).as_posix(): p for p in entry.rglob("*") if p.is_file()})
+    return held
+
+
+def _store(bundle: Path, target: Path, held: Mapping[str, Path]) -> None:
+    """The bundle copied into target, complete or not at all, linking each file the cache already holds with the
+    same name and bytes: a shard indexed anew shares the fragments of its unchanged pages with the old one."""
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".qlqd-store-") as tmp:
+        work = Path(tmp, "bundle")
+        for source in sorted(p for p in bundle.rglob("*") if p.is_file()):
+            name = source.relative_to(bundle).as_posix()
+            known = held.get(name)
+            (work / name).parent.mkdir(parents=True, exist_ok=True)
+            _link(known if known and filecmp.cmp(known, source, shallow=False) else source, work / name)
+        if not target.exists():  # else a build running beside this one stored the same bundle
+            os.replace(work, target)
+
+
+def _place(cache_dir: Path, keys: list[str], root: Path) -> None:
+    """The bundles, linked from the cache: one is root itself; several go to root/shard-1/ and on, beside Pagefind's
+    search box and the module that merges them in place of Pagefind's (search_merge)."""
+    shutil.rmtree(root, ignore_errors=True)
+    if len(keys) == 1:
+        shutil.copytree(cache_dir / keys[0], root, copy_function=_link)
+        return
+    for number, key in enumerate(keys, 1):
+        shutil.copytree(cache_dir / key, root / f"shard-{number}", copy_function=_link)
+    for asset in sorted((root / "shard-1").glob("pagefind-*")):
+        if asset.suffix in (".js", ".css"):
+            _link(asset, root / asset.name)
+    (root / "pagefind.js").write_text(merge_module(len(keys)), encoding="utf-8")
+
+
+def _link(source: str | Path, target: str | Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system
+        shutil.copy2(source, target)
+
+
+def _prune(cache_dir: Path, keys: set[str]) -> None:
+    """Remove the bundles of cache_dir that no shard uses (folders being written, named with a dot, stay)."""
+    for entry in cache_dir.iterdir():
+        if entry.name not in keys and not entry.name.startswith("."):
+            shutil.rmtree(entry, ignore_errors=True)
