@@ -72,12 +72,11 @@ def time_limit_problems(power: Power) -> Iterator[Problem]:
     limit = power.record.time_limit
     if not limit or limit.promised is None or limit.statutory is None:
         return
-    at = _at(power, "time_limit", "promised")
     values = {"promised": limit.promised, "statutory": limit.statutory}
     if limit.promised > limit.statutory:
-        yield problem("E207", power.path, at, "time_limit.promised", **values)
+        yield problem("E207", power.path, _at(power, "time_limit", "promised"), "time_limit.promised", **values)
     elif 3 * limit.promised > 2 * limit.statutory:
-        yield problem("W202", power.path, at, "time_limit.promised", **values)
+        yield problem("W202", power.path, _at(power, "time_limit", "promised"), "time_limit.promised", **values)
 
 
 def procedure_problems(power: Power) -> Iterator[Problem]:
@@ -205,13 +204,13 @@ def revision_problems(power: Power, today: dt.date) -> Iterator[Problem]:
     if not rec.revisions:
         return
     dates = [r.date for r in rec.revisions]
-    at = _at(power, "revisions", len(dates) - 1)
     if dates != sorted(dates):
         yield problem("W204", power.path, _at(power, "revisions"), "revisions")
     newest = dates[-1]
     if newest > today:
-        yield problem("E216", power.path, at, "revisions", date=newest)
+        yield problem("E216", power.path, _at(power, "revisions", len(dates) - 1), "revisions", date=newest)
     if newest < rec.effective:
+        at = _at(power, "revisions", len(dates) - 1)
         yield problem("E217", power.path, at, "revisions", date=newest, effective=rec.effective)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from generator.core import rules
 from generator.core.catalogue import Catalogue
-from generator.core.loader import CATALOGUE_FILE, DEPARTMENT_FILE, _power_files, _Walker, load
+from generator.core.loader import CATALOGUE_FILE, DEPARTMENT_FILE, _power_files, _Walker, collector_paused, load
 from generator.core.problems import CatalogueInvalid, Problem, Report, problem, shown
 
 USAGE_CODES = frozenset({"E025", "E026"})  # the path named is nothing check can look at: exit 2
@@ -29,9 +29,10 @@ def check_catalogue(
     """Every problem of the catalogue at root; the catalogue holds the records that were valid.
 
     With shown_as (the catalogue folder as the user named it), problems print their paths under it."""
-    catalogue, report = load(root)
-    if catalogue is not None:
-        report.extend(rules.check(catalogue, today or dt.date.today()))
+    with collector_paused():  # the rules make many objects too (one per code with a ledger)
+        catalogue, report = load(root)
+        if catalogue is not None:
+            report.extend(rules.check(catalogue, today or dt.date.today()))
     if shown_as is not None and root.is_dir():  # a missing folder's E017 already names the folder
         report.problems = [replace(p, root=shown(shown_as)) for p in report.problems]
     return catalogue, report

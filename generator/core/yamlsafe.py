@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, field
+import sys
+from array import array
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from generator.core.problems import GeneratorError, Problem, problem
 from generator.core.yamlsyntax import colon_mistake, syntax_problem
@@ -19,16 +23,32 @@ MAX_NODES = 50_000  # nodes after alias expansion: bounds "billion laughs"
 MAX_CHARS = 2 * MAX_BYTES  # text after alias expansion: bounds one big value repeated by aliases
 MAX_DEPTH = 40
 COMPOSE_DEPTH = 1_000  # nesting checked before composing, far below what overflows libyaml's C stack
+SCANNED = 2_000  # up to this many keys and items, a position is looked up by a pass over them rather than indexed
 
 try:  # the C parser is many times faster; fall back to pure Python where libyaml is missing
-    _Loader: type = yaml.CSafeLoader
+    _SafeLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+    _SafeLoader = yaml.SafeLoader
+_RESOLVER = Resolver()  # the safe loaders' resolver; it has no path resolvers: a tag depends on the text alone
+
+
+@lru_cache(maxsize=256)  # the keys and the common values of every file, and no more than 256 texts kept alive
+def _resolved(kind: type, value: str | None, implicit: tuple[bool, bool] | bool) -> str:
+    """The tag the safe loader gives an untagged node, remembered: most keys and many values recur in every file."""
+    return _RESOLVER.resolve(kind, value, implicit)
+
+
+class _Loader(_SafeLoader):
+    """The safe loader, with the types of recent texts remembered (a Python call per node is much of parsing)."""
+
+    resolve = staticmethod(_resolved)
+
 
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
 _NULL = _TAG + "null"
-_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_SCALAR_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+_SEQ, _MAP, _MERGE = _TAG + "seq", _TAG + "map", _TAG + "merge"
 # Characters YAML refuses (C0/C1 controls other than tab and line breaks, non-characters).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _KIND = {dict: "映射", list: "列表", str: "文字", int: "数字", float: "数字", bool: "布尔值", type(None): "空值"}
@@ -52,14 +72,46 @@ class Parsed:
     """A file's data with the position (line, column; 1-based) of every key and value."""
 
     data: Any
-    positions: Positions
+    marks: array[int]  # 0-based line, column and depth of the data, then of each key and list item in it, in order
+    parts: list[str | int]  # the key or index of each of those but the first
     cut: list[CutValue] = field(default_factory=list)
+
+    @cached_property
+    def positions(self) -> Positions:
+        """The position of every location, worked out from the marks when first asked."""
+        lines, columns, depths = self.marks[0::3], self.marks[1::3], self.marks[2::3]
+        found: Positions = {(): (lines[0] + 1, columns[0] + 1)}
+        loc: list[str | int] = []
+        for line, column, depth, part in zip(lines[1:], columns[1:], depths[1:], self.parts, strict=True):
+            del loc[depth - 1 :]
+            loc.append(part)
+            found[tuple(loc)] = (line + 1, column + 1)
+        return found
 
     def at(self, loc: Loc) -> tuple[int, int]:
         """The position of loc, or of its nearest ancestor that has one."""
-        while loc and loc not in self.positions:
+        if len(self.parts) <= SCANNED:
+            return self.scan(loc)
+        while loc and loc not in self.positions:  # a long file may have as many problems: index it once
             loc = loc[:-1]
         return self.positions.get(loc, (1, 1))
+
+    def scan(self, loc: Loc) -> tuple[int, int]:
+        """at() by one pass over the marks: an index kept for every record would take about as much memory as it."""
+        marks, matched = self.marks, 0
+        found = (marks[0] + 1, marks[1] + 1)
+        for i, part in enumerate(self.parts, 1):
+            depth = marks[3 * i + 2]
+            if matched == len(loc) or depth <= matched:  # found, or past the part of the file that holds loc
+                break
+            if depth == matched + 1 and part == loc[matched]:
+                matched += 1
+                found = (marks[3 * i] + 1, marks[3 * i + 1] + 1)
+        return found
+
+    def without_data(self) -> Parsed:
+        """The positions alone, once a record holds the content: most of a large catalogue's memory otherwise."""
+        return replace(self, data=None)
 
 
 class YamlRejected(GeneratorError):
@@ -159,7 +211,8 @@ class _Builder:
         self.rel = rel
         self.text = text
         self.lines = text.splitlines() if "#" in text else []  # YAML's line breaks, once control characters are out
-        self.positions: Positions = {}
+        self.marks: array[int] = array("I")
+        self.parts: list[str | int] = []
         self.count = 0
         self.chars = 0
         self.scalars = SafeConstructor()
@@ -167,6 +220,7 @@ class _Builder:
         self.cut: dict[tuple[int, int], CutValue] = {}
 
     def build(self, node: yaml.Node) -> Parsed:
+        self.marks.extend((node.start_mark.line, node.start_mark.column, 0))
         data = self.value(node, (), 0)
         if self.duplicates:
             raise YamlRejected(*self.duplicates)
@@ -174,7 +228,7 @@ class _Builder:
             self.colon_mistake(node)
         if not isinstance(data, dict):
             raise YamlRejected(problem("E008", self.rel, self.mark(node), actual=_KIND.get(type(data), "其他")))
-        return Parsed(data, self.positions, list(self.cut.values()))
+        return Parsed(data, self.marks, self.parts, list(self.cut.values()))
 
     def colon_mistake(self, node: yaml.Node) -> None:
         """A file of plain text whose first line is meant as `key: value` (`name：统计局`): name the colon."""
@@ -190,16 +244,15 @@ class _Builder:
         self.grow(node)
         if depth > MAX_DEPTH:
             raise YamlRejected(problem("E002", self.rel, self.mark(node), detail="嵌套层数过多"))
-        self.positions.setdefault(loc, self.mark(node))
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, loc, depth)
         if isinstance(node, yaml.SequenceNode):
-            self.check_tag(node, _TAG + "seq")
-            return [self.value(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
-        self.check_tag(node, *_SCALAR_TAGS)
+            return self.sequence(node, loc, depth)
+        if node.tag not in _SCALAR_TAGS:
+            self.refuse_tag(node)
         if self.lines:  # a file without any # has nothing cut
             self.note_cut(node, loc)
-        return self.scalar(node)
+        return node.value if node.tag == _STR else self.scalar(node)  # most values are text: no constructor
 
     def note_cut(self, node: yaml.Node, loc: Loc) -> None:
         """Remember a plain text (or empty) value followed on its line by `#text`, which YAML dropped."""
@@ -214,9 +267,7 @@ class _Builder:
             self.cut.setdefault(at, CutValue(loc, at, node.value, found[1]))
 
     def scalar(self, node: yaml.Node) -> Any:
-        """The scalar's value; its text when it only looks like a number or date (2024-13-45, a huge int)."""
-        if node.tag == _STR:  # most values: skip the generic constructor
-            return node.value
+        """A typed scalar's value; its text when it only looks like a number or date (2024-13-45, a huge int)."""
         try:
             return self.scalars.construct_object(node)
         except (ValueError, KeyError, AttributeError, IndexError, OverflowError):
@@ -226,30 +277,54 @@ class _Builder:
     def grow(self, node: yaml.Node) -> None:
         """Count a node and its text as aliases expand; refuse what grows past the limits."""
         self.count += 1
-        pairs = node.value if isinstance(node, yaml.MappingNode) else []
-        self.chars += len(node.value) if isinstance(node, yaml.ScalarNode) else sum(len(k.value) for k, _ in pairs)
+        if isinstance(node, yaml.ScalarNode):
+            self.chars += len(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            self.chars += sum(len(key.value) for key, _ in node.value)
         if self.count > MAX_NODES or self.chars > MAX_CHARS:
             limit = f"{MAX_NODES} 个节点" if self.count > MAX_NODES else f"{MAX_CHARS} 个字符"
             raise YamlRejected(problem("E005", self.rel, self.mark(node), limit=limit))
 
+    def sequence(self, node: yaml.SequenceNode, loc: Loc, depth: int) -> list[Any]:
+        if node.tag != _SEQ:
+            self.refuse_tag(node)
+        items, marks, parts = [], self.marks, self.parts
+        for i, item in enumerate(node.value):
+            marks.extend((item.start_mark.line, item.start_mark.column, depth + 1))
+            parts.append(i)
+            items.append(self.value(item, (*loc, i), depth + 1))
+        return items
+
     def mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
-        self.check_tag(node, _TAG + "map")
+        if node.tag != _MAP:
+            self.refuse_tag(node)
         result: dict[str, Any] = {}
+        marks, parts = self.marks, self.parts
         for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                raise YamlRejected(problem("E015", self.rel, self.mark(key_node)))
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlRejected(problem("E002", self.rel, self.mark(key_node), detail="字段名必须是文字"))
-            self.check_tag(key_node, *_SCALAR_TAGS)
-            key = key_node.value
+            if key_node.tag not in _SCALAR_TAGS or not isinstance(key_node, yaml.ScalarNode):
+                self.refuse_key(key_node)
+            key = sys.intern(key_node.value)  # one string for a key in every file: less to send and to keep
             if key in result:
-                first = self.positions[(*loc, key)][0]
-                self.duplicates.append(problem("E003", self.rel, self.mark(key_node), key=key, first=first))
+                self.duplicate(node, key_node)
                 continue
-            self.positions[(*loc, key)] = self.mark(key_node)
+            marks.extend((key_node.start_mark.line, key_node.start_mark.column, depth + 1))
+            parts.append(key)
             result[key] = self.value(value_node, (*loc, key), depth + 1)
         return result
 
-    def check_tag(self, node: yaml.Node, *allowed: str) -> None:
-        if node.tag not in allowed:
-            raise YamlRejected(problem("E004", self.rel, self.mark(node), tag=node.tag.replace(_TAG, "!!")))
+    def duplicate(self, node: yaml.MappingNode, key_node: yaml.ScalarNode) -> None:
+        """E003 for a key written again in the same mapping, naming the line of its first use."""
+        first = next(k for k, _ in node.value if k.value == key_node.value).start_mark.line + 1
+        self.duplicates.append(problem("E003", self.rel, self.mark(key_node), key=key_node.value, first=first))
+
+    def refuse_key(self, node: yaml.Node) -> None:
+        """A key that is a merge (<<), not text, or tagged as something else than a plain value."""
+        if node.tag == _MERGE:
+            raise YamlRejected(problem("E015", self.rel, self.mark(node)))
+        if not isinstance(node, yaml.ScalarNode):
+            raise YamlRejected(problem("E002", self.rel, self.mark(node), detail="字段名必须是文字"))
+        self.refuse_tag(node)
+
+    def refuse_tag(self, node: yaml.Node) -> None:
+        """E004: a tag other than those of plain values, lists and mappings (!!python/…, !!binary, !!set)."""
+        raise YamlRejected(problem("E004", self.rel, self.mark(node), tag=node.tag.replace(_TAG, "!!")))
