@@ -18,7 +18,6 @@ from generator.__main__ import advice, missing_module
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / "examples" / "ci" / "check-pull-request.yml"
 BASH = ("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c")  # how GitHub Actions runs a step's script
-NOT_IN_A_CLONE = (".git", ".venv", ".*_cache", ".cache", "site", "build", "*.egg-info", "__pycache__")
 
 
 def sh(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -37,6 +36,21 @@ def step_env(venv: Path, **extra: str) -> dict[str, str]:
     return {**env, "PATH": f"{venv / 'bin'}{os.pathsep}{env['PATH']}", **extra}
 
 
+def copy_checkout(target: Path) -> Path:
+    """The files a clone of this checkout has (tracked, or new and not ignored), as they are in the working tree."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    )
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    return target
+
+
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory) -> Path:
     """A new venv with the generator installed by the example's install step, from a copy of this working tree.
@@ -44,7 +58,7 @@ def venv(tmp_path_factory) -> Path:
     The copy stands for the git URL (an in-tree build would write build/ into the repository); `-c constraints.txt`
     makes pip choose the versions the test suite runs with."""
     base = tmp_path_factory.mktemp("install")
-    source = Path(shutil.copytree(ROOT, base / "qlqd-generator", ignore=shutil.ignore_patterns(*NOT_IN_A_CLONE)))
+    source = copy_checkout(base / "qlqd-generator")
     venv = base / "venv"
     made = sh(sys.executable, "-m", "venv", venv)
     assert made.returncode == 0, made.stderr

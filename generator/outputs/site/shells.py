@@ -76,15 +76,16 @@ def _hidden(meta: dict[str, str]) -> tuple[str, ...]:
 def shell_key(page: Page) -> tuple[str, tuple[str, ...]]:
     """Pages that share a key share a shell: the folder, the front matter flags, and whether the body has its
     own <h1> (without one the theme adds the title as a heading)."""
-    return page.folder, page.flags + (("h1",) if "<h1" in page.body else ())
+    own = (("h1",) if "<h1" in page.body else ()) + (("toc",) if page.toc else ())
+    return page.folder, page.flags + own
 
 
 def shell_source(number: int, folder: str, flags: tuple[str, ...]) -> tuple[str, str]:
     """The engine's source page of shell number `number`: its path and Markdown, with the placeholders."""
     lines = ["---", f"title: {TITLE}"]
     lines += [f"hide: {flag.removeprefix('hide=')}" for flag in flags if flag.startswith("hide=")]
-    lines += [f"{flag}: true" for flag in flags if "=" not in flag and flag != "h1"]
-    headings = [f"## {i.upper()} {{#{i}}}\n" for i in TOC_IDS]
+    lines += [f"{flag}: true" for flag in flags if "=" not in flag and flag not in ("h1", "toc")]
+    headings = [f"## {i.upper()} {{#{i}}}\n" for i in TOC_IDS] if "toc" in flags else []
     body = _body_placeholder("h1" in flags)
     return f"{folder}/{SHELL_SLUG}-{number}/index.md", "\n".join([*lines, "---", "", body, "", *headings])
 
@@ -107,6 +108,7 @@ class Shell:
         first, second = (f'<h2 id="{i}">{i.upper()}</h2>' for i in TOC_IDS)
         shapes = (f"{_body_placeholder(True)}\n\n", f"{_body_placeholder(False)}\n")  # a raw block keeps its blank line
         found = [c for shape in shapes if (c := f"{shape}{first}\n{second}") in html]
+        found += [c for own in (True, False) if (c := _body_placeholder(own)) in html and not found]
         if not found:
             at = html.find(BODY)
             raise ShellMissing(f"shell body not found: {html[max(at - 200, 0) : at + 300]!r}")
