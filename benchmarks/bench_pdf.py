@@ -1,22 +1,27 @@
-"""Benchmark: 办事明白卡 for BENCH_PDF_CARDS synthetic public powers (default 1,000), rendered many to a
-WeasyPrint document and split, against the naive one document per card (BENCH_PDF_BASELINE cards, default 40).
+"""Benchmark: the PDF stage (cards, posters, department booklets, the catalogue's) for BENCH_PDF_RECORDS synthetic
+public powers (default 1,000) in BENCH_PDF_DEPARTMENTS departments (default 40, as ../shared/bench/synth.py makes
+them), or for the catalogue folder BENCH_PDF_POWERS: cold (an empty cache), again with nothing changed, and after
+one step of one record renamed. Each run prints its wall time, the CPU time of this process and of its workers,
+the files rendered again and the load average, since the machine may be shared. An edit renders its department's
+chapter again, so its time grows with the size of the department (BENCH_PDF_DEPARTMENTS=5: 200 powers each).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
 
 from generator.core.catalogue import Catalogue, Department, Power
-from generator.core.edition import Edition, make_edition
+from generator.core.edition import Edition, EditionPower, make_edition
 from generator.core.model import CatalogueRecord, DepartmentRecord, PowerRecord
-from generator.outputs.pdf.html import sheets_html, stylesheet
-from generator.outputs.pdf.render import render_pdf
-from generator.outputs.pdf.writer import plan, power_sheets, render_all
+from generator.core.validate import load_valid
+from generator.outputs.pdf import write_pdfs
 
 CATEGORIES = [("行政许可", "XK"), ("行政处罚", "CF"), ("行政检查", "JC"), ("行政确认", "QR"), ("行政征收", "ZS")]
 SUBJECTS = [
@@ -65,13 +70,13 @@ MATERIALS = [
     "授权委托书",
     "近三年无重大违法行为的书面承诺",
 ]
-DEPARTMENTS = [
-    ("jtj", "复兴区交通运输局", "JT"),
-    ("scj", "复兴区市场监督管理局", "SJ"),
-    ("zjj", "复兴区住房和城乡建设局", "ZJ"),
-    ("hbj", "复兴区生态环境分局", "HB"),
-    ("tjj", "复兴区统计局", "TJ"),
-]
+CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def departments(count: int) -> list[tuple[str, str, str]]:
+    """count departments as ../shared/bench/synth.py names them: slug, name and code (DA, DB, …, DA1, …)."""
+    codes = ["D" + CODE_LETTERS[d % 24] + ("" if d < 24 else str(d // 24)) for d in range(count)]
+    return [(code.lower(), f"复兴区第{d + 1}局", code) for d, code in enumerate(codes)]
 
 
 def _steps(rng: random.Random) -> list[dict]:
@@ -142,8 +147,8 @@ def synthetic_record(rng: random.Random, dept_code: str, category: tuple[str, st
     return record
 
 
-def synthetic_edition(count: int, seed: int = 2024) -> Edition:
-    """A public edition of count powers over five departments."""
+def synthetic_edition(count: int, department_count: int = 40, seed: int = 2024) -> Edition:
+    """A public edition of count powers shared out over department_count departments."""
     rng = random.Random(seed)
     catalogue = CatalogueRecord.model_validate(
         {
@@ -159,42 +164,69 @@ def synthetic_edition(count: int, seed: int = 2024) -> Edition:
             ],
         }
     )
-    departments = []
-    for n, (slug, name, code) in enumerate(DEPARTMENTS):
+    found = []
+    for n, (slug, name, code) in enumerate(departments(department_count)):
         dept = Department(slug, DepartmentRecord(name=name, code=code, phone="0310-7654321", window="区政务服务中心"))
-        for seq in range(n + 1, count + 1, len(DEPARTMENTS)):
+        for seq in range(n + 1, count + 1, department_count):
             category = CATEGORIES[seq % len(CATEGORIES)]
             record = PowerRecord.model_validate(synthetic_record(rng, code, category, seq))
             dept.powers.append(Power(record, f"{slug}/{record.code}.yaml"))
-        departments.append(dept)
-    return make_edition(Catalogue(catalogue, departments), "public")
+        found.append(dept)
+    return make_edition(Catalogue(catalogue, found), "public")
+
+
+def renamed_step(edition: Edition, name: str) -> Edition:
+    """The edition with the second step of its middle power renamed (its chart, sheets and booklets change)."""
+    powers = edition.powers()
+    power = powers[len(powers) // 2]
+    procedure = power.record.procedure
+    assert procedure is not None and len(procedure.steps) > 1
+    steps = [*procedure.steps[:1], procedure.steps[1].model_copy(update={"name": name}), *procedure.steps[2:]]
+    record = power.record.model_copy(update={"procedure": procedure.model_copy(update={"steps": steps})})
+    return _replaced(edition, dataclasses.replace(power, record=record))
+
+
+def _replaced(edition: Edition, changed: EditionPower) -> Edition:
+    departments = [
+        dataclasses.replace(d, powers=[changed if p.code == changed.code else p for p in d.powers])
+        for d in edition.departments
+    ]
+    return dataclasses.replace(edition, departments=departments)
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """The CPU time (user and system) of this process and of its workers that have ended."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, workers.ru_utime + workers.ru_stime
+
+
+def timed_run(label: str, edition: Edition, out: Path, cache: Path) -> None:
+    """One run of the PDF stage, with its wall and CPU times, the files it rendered and the load average."""
+    store = cache / "pdf"
+    before = {p.name for p in store.glob("*.pdf")} if store.is_dir() else set()
+    load = os.getloadavg()[0]
+    (own, workers), start = cpu_seconds(), time.perf_counter()
+    written = write_pdfs(edition, out, cache)
+    wall = time.perf_counter() - start
+    own_after, workers_after = cpu_seconds()
+    made = len({p.name for p in store.glob("*.pdf")} - before)
+    cpu = f"CPU {own_after - own:.1f} s here + {workers_after - workers:.1f} s in workers"
+    print(f"  {label:<18} {wall:7.1f} s wall  ({cpu}, load average {load:.1f} -> {os.getloadavg()[0]:.1f})")
+    done = f"{len(written)} files written, {made} PDFs rendered (sheets, chapters, frames, booklets)"
+    print(f"  {'':<18} {done}", flush=True)
 
 
 def main() -> None:
-    cards = int(os.environ.get("BENCH_PDF_CARDS", "1000"))
-    baseline = int(os.environ.get("BENCH_PDF_BASELINE", "40"))
-    edition = synthetic_edition(cards)
-    print(f"办事明白卡: {cards} synthetic public powers, {os.cpu_count()} cores")
+    given = os.environ.get("BENCH_PDF_POWERS")
+    if given:
+        edition = make_edition(load_valid(Path(given)), "public")
+    else:
+        records = int(os.environ.get("BENCH_PDF_RECORDS", "1000"))
+        edition = synthetic_edition(records, int(os.environ.get("BENCH_PDF_DEPARTMENTS", "40")))
+    powers, departments = len(edition.powers()), len(edition.departments)
+    print(f"PDF stage: {powers} public powers in {departments} departments, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        sheets = power_sheets(edition, Path(tmp) / "charts")
-        _report("flowcharts (dot, batched)", time.perf_counter() - start, cards)
-        outputs = [o for o in plan(edition, Path(tmp) / "charts") if o.kind == "card"]
-        start = time.perf_counter()
-        files = render_all(outputs)
-        _report("cards, 50 to a document + split", time.perf_counter() - start, cards)
-        sizes = sorted(len(f) for f in files)
-        print(f"  card files: median {sizes[len(sizes) // 2] / 1024:.0f} KiB, largest {sizes[-1] / 1024:.0f} KiB")
-        start = time.perf_counter()
-        for sheet in sheets[:baseline]:
-            render_pdf(sheets_html("card", [sheet]), stylesheet("card"))
-        wall = time.perf_counter() - start
-        _report(f"baseline: one document per card ({baseline}, 1 core)", wall, baseline)
-        print(
-            f"  baseline extrapolated to {cards} cards on {os.cpu_count()} cores: "
-            f"{wall / baseline * cards / (os.cpu_count() or 1):.0f} s"
-        )
-
-
-def _report(label: str, wall: float, count: int) -> None:
-    print(f"  {label:<48} {wall:8.1f} s  {wall / count * 1e3:7.1f} ms per card", flush=True)
+        out, cache = Path(tmp) / "site", Path(tmp) / "cache"
+        timed_run("cold", edition, out, cache)
+        timed_run("nothing changed", edition, out, cache)
+        timed_run("one step renamed", renamed_step(edition, "材料审查并核实"), out, cache)

@@ -16,8 +16,9 @@ from pypdf.generic import ArrayObject, FloatObject, NumberObject
 from generator.commands import main
 from generator.core.fingerprint import record_version
 from generator.outputs.pdf import content, layout, split
-from generator.outputs.pdf.html import booklet_html, sheets_html
-from generator.outputs.pdf.writer import plan, power_sheets
+from generator.outputs.pdf.html import booklet_html, chapter_html, sheets_html
+from generator.outputs.pdf.jobs import with_charts
+from generator.outputs.pdf.writer import plan, sheet_sources
 from generator.outputs.site.pages import limits_of
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pdf" / "powers"
@@ -82,9 +83,15 @@ def test_record_text_is_escaped_in_the_html(edition):
     assert "1337" not in html
 
 
+def whole_html(book: content.Booklet) -> str:
+    """The HTML of a booklet's frame (with no leaves) and of its chapters."""
+    frame = booklet_html(book, {c.anchor: [] for c in book.chapters})
+    return frame + "".join(chapter_html(c) for c in book.chapters)
+
+
 def test_booklet_shows_a_confidential_power_by_its_four_fields_only(edition):
     whole = content.booklet(edition, edition.departments, edition.catalogue.name)
-    html = booklet_html(whole)
+    html = whole_html(whole)
     for text in ("FX01TJ-JC-0001", "重大国情国力调查数据核查", "行政检查", "涉及国家秘密"):
         assert text in html
     for text in ("保密核查科", "密级核查专用条款甲", "秘密启动条件乙", "秘密核查步骤丙", "保密核查岗丁"):
@@ -93,13 +100,13 @@ def test_booklet_shows_a_confidential_power_by_its_four_fields_only(edition):
 
 
 def test_internal_powers_are_nowhere(edition):
-    whole = booklet_html(content.booklet(edition, edition.departments, edition.catalogue.name))
+    whole = whole_html(content.booklet(edition, edition.departments, edition.catalogue.name))
     for text in ("FX01TJ-NB-0001", "机关内部经费支出审批", "财务科内部岗戊", "内部审批步骤庚"):
         assert text not in whole
 
 
-def test_plan_has_a_card_and_a_poster_per_public_power_and_the_booklets(edition, tmp_path):
-    paths = [o.path for o in plan(edition, tmp_path / "charts")]
+def test_plan_has_a_card_and_a_poster_per_public_power_and_the_booklets(edition):
+    paths = [o.path for o in plan(edition)]
     assert paths == [
         "pdf/FX01SJ-QR-0001.pdf",
         "pdf/FX01TJ-CF-0001.pdf",
@@ -111,6 +118,37 @@ def test_plan_has_a_card_and_a_poster_per_public_power_and_the_booklets(edition,
         "pdf/dept/tjj.pdf",
         "pdf/catalogue.pdf",
     ]
+
+
+def test_keys_change_with_what_a_file_is_made_of_and_only_then(edition):
+    """Keys come from the records, without rendering: an edit changes the keys of the record's card and poster
+    and of the booklets that list it, and of nothing else; the same edition gives the same keys."""
+    power = _power(edition, "FX01TJ-CF-0001")
+    changed = dataclasses.replace(power, record=power.record.model_copy(update={"office": "执法检查二科"}))
+    edited = dataclasses.replace(edition, departments=[_with(d, changed) for d in edition.departments])
+    before, again, after = ({o.path: o.key for o in plan(e)} for e in (edition, edition, edited))
+    assert before == again
+    assert sorted(p for p in before if before[p] != after[p]) == [
+        "pdf/FX01TJ-CF-0001-a3.pdf",
+        "pdf/FX01TJ-CF-0001.pdf",
+        "pdf/catalogue.pdf",
+        "pdf/dept/tjj.pdf",
+    ]
+    assert len(set(before.values())) == len(before)
+
+
+def _with(dept, power):
+    return dataclasses.replace(dept, powers=[power if p.code == power.code else p for p in dept.powers])
+
+
+def test_frame_has_a_leaf_for_every_chapter_page_with_the_anchors_on_it(edition):
+    whole = content.booklet(edition, edition.departments, edition.catalogue.name)
+    leaves = {"dept-scj": [["dept-scj", "dept-scj-list"], []], "dept-tjj": [["dept-tjj", "dept-tjj-process"]]}
+    html = booklet_html(whole, leaves)
+    assert html.count('<section class="leaf">') == 3
+    assert '<section class="leaf"><span id="dept-scj"></span><span id="dept-scj-list"></span></section>' in html
+    assert 'href="#dept-tjj-process"' in html and "职权目录" in html
+    assert "FX01TJ-CF-0001" not in html  # the rows are the chapters'
 
 
 def test_chart_keeps_its_proportions_and_fits_the_box():
@@ -190,13 +228,22 @@ def test_legend_lines_grow_as_the_column_narrows():
 
 
 def test_sheet_html_holds_the_legend_and_both_charts(edition, tmp_path):
-    sheet = next(s for s in power_sheets(edition, tmp_path / "charts") if s.code == "FX01TJ-CF-0001")
+    sheet = _drawn(edition, "FX01TJ-CF-0001", tmp_path / "charts")
     assert "rankdir" not in sheet.card_svg and "<svg" in sheet.card_svg and "<svg" in sheet.poster_svg
     assert layout.natural_size(sheet.poster_svg)[0] > layout.natural_size(sheet.poster_svg)[1]  # left to right
     assert layout.natural_size(sheet.card_svg)[0] < layout.natural_size(sheet.card_svg)[1]  # top to bottom
     for kind in ("card", "poster"):
         html = sheets_html(kind, [sheet])
         assert all(text in html for _, text in layout.LEGEND), kind
+
+
+def _drawn(edition, code, charts):
+    """The power's sheet with both its print charts."""
+    card, poster = (
+        next(s for s in with_charts(kind, sheet_sources(edition, kind), charts) if s.code == code)
+        for kind in ("card", "poster")
+    )
+    return dataclasses.replace(card, poster_svg=poster.poster_svg)
 
 
 def test_width_array_round_trips():

@@ -1,5 +1,7 @@
 """The PDF files themselves, rendered from the fixture catalogue: sizes, fonts, text, QR codes, versions,
-edges, what is left out, and that splitting a shared document gives the same file as rendering alone."""
+edges, what is left out, that splitting a shared document gives the same file as rendering alone, that a booklet
+put together from its parts keeps its contents, links and outline, and that a run after an edit renders only
+what the edit changed and gives the bytes of a run from scratch."""
 
 from __future__ import annotations
 
@@ -17,10 +19,13 @@ from generator.commands import main
 from generator.core.edition import make_edition
 from generator.core.validate import load_valid
 from generator.outputs.pdf import write_pdfs
-from generator.outputs.pdf.content import booklet
-from generator.outputs.pdf.html import booklet_html, stylesheet
-from generator.outputs.pdf.render import render_pdf
-from generator.outputs.pdf.writer import jobs, plan, render_all
+from generator.outputs.pdf.content import Booklet, booklet
+from generator.outputs.pdf.html import booklet_html, chapter_html
+from generator.outputs.pdf.jobs import with_charts
+from generator.outputs.pdf.join import join
+from generator.outputs.pdf.keys import data_key
+from generator.outputs.pdf.render import render_chapter, render_frame, render_sheets
+from generator.outputs.pdf.writer import Store, frame, plan, sheet_sources
 
 pytestmark = pytest.mark.slow
 
@@ -209,11 +214,10 @@ def _with(dept, power):
 
 
 def test_split_file_is_the_same_as_the_sheet_rendered_alone(edition, tmp_path):
-    outputs = [o for o in plan(edition, tmp_path / "charts") if o.kind == "card"]
-    together = render_all(outputs)
-    assert len(jobs(outputs)) == 1
-    alone = [render_all([o])[0] for o in outputs]
-    assert together == alone
+    sheets = with_charts("card", sheet_sources(edition, "card"), tmp_path / "charts")
+    together = render_sheets("card", sheets)
+    alone = [render_sheets("card", [sheet])[0] for sheet in sheets]
+    assert len(together) == len(sheets) and together == alone
 
 
 def test_cached_files_are_reused(built, edition):
@@ -224,6 +228,88 @@ def test_cached_files_are_reused(built, edition):
     after = {p: p.stat().st_mtime_ns for p in (work / "cache" / "pdf").glob("*.pdf")}
     assert after == before
     assert (out / "pdf" / "catalogue.pdf").read_bytes() == (work / "site" / "pdf" / "catalogue.pdf").read_bytes()
+
+
+def test_an_edit_renders_only_what_it_changed_and_gives_the_bytes_of_a_run_from_scratch(built, edition, tmp_path):
+    """A record of tjj edited: its card, its poster, tjj's chapter and the two booklets that hold it are made
+    again (with their frames if the pages moved), nothing of scj; what is no longer used leaves the cache; and
+    every file is the same as a run with an empty cache gives."""
+    cache = shutil.copytree(built[0] / "cache", tmp_path / "cache")
+    before = set((cache / "pdf").iterdir())
+    edited = _edited(edition, "FX01TJ-CF-0001", office="执法检查二科")
+    write_pdfs(edited, tmp_path / "incremental", cache)
+    store = Store(cache / "pdf")
+    outputs = {o.path: o for o in plan(edited)}
+    tjj = outputs["pdf/dept/tjj.pdf"].booklet
+    scj = outputs["pdf/dept/scj.pdf"].booklet
+    chapter = data_key("chapter", tjj.chapters[0])
+    expected = {
+        outputs[f"pdf/{name}.pdf"].key for name in ("FX01TJ-CF-0001", "FX01TJ-CF-0001-a3", "dept/tjj", "catalogue")
+    }
+    frames = {frame(book, store)[1] for book in (tjj, outputs["pdf/catalogue.pdf"].booklet)}
+    made = {p.name for p in set((cache / "pdf").iterdir()) - before}
+    assert {f"{key}.pdf" for key in expected} | {f"{chapter}.pdf", f"{chapter}.json"} <= made
+    assert made - {f"{key}.pdf" for key in expected | frames} == {f"{chapter}.pdf", f"{chapter}.json"}
+    assert data_key("chapter", scj.chapters[0]) in {p.stem for p in before}  # scj's chapter: kept, not made again
+    assert {p.name for p in (cache / "pdf").iterdir()} == {p.name for p in _used(store, outputs.values())}
+    write_pdfs(edited, tmp_path / "scratch", tmp_path / "empty cache")
+    assert _tree(tmp_path / "incremental") == _tree(tmp_path / "scratch")
+
+
+def _edited(edition, code, **changes):
+    """The edition with one record changed."""
+    power = next(p for p in edition.powers() if p.code == code)
+    changed = dataclasses.replace(power, record=power.record.model_copy(update=changes))
+    return dataclasses.replace(edition, departments=[_with(d, changed) for d in edition.departments])
+
+
+def _used(store, outputs):
+    """Every file the cache should hold for these outputs: theirs, their chapters' (with anchors) and frames'."""
+    books = [o.booklet for o in outputs if o.booklet is not None]
+    chapters = {data_key("chapter", c) for book in books for c in book.chapters}
+    keys = {o.key for o in outputs} | chapters | {frame(book, store)[1] for book in books}
+    return [store.file(key) for key in keys] + [store.file(key, ".json") for key in chapters]
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_booklet_keeps_its_outline_destinations_and_contents_links(pdf_dir):
+    """Put together from a frame and a chapter per department, the booklet is one document: its outline runs
+    cover, contents, then each department with its three sections, each at its page; every link of the contents
+    goes to the page of the heading it names; each page carries its own number once."""
+    reader = PdfReader(pdf_dir / "catalogue.pdf")
+    outline = _outline(reader, reader.outline)
+    sections = ["一、职权目录", "二、涉密不宜公开行政职权目录", "三、流程时限表"]
+    assert [title for title, _ in outline] == [
+        "复兴区人民政府",
+        "目录",
+        "复兴区市场监督管理局",
+        *sections,
+        "复兴区统计局",
+        *sections,
+    ]
+    assert [page for _, page in outline] == [0, 1, 2, 2, 2, 2, 3, 3, 3, 3]
+    dests = {name: reader.get_destination_page_number(d) for name, d in reader.named_destinations.items()}
+    assert dests["dept-scj"] == 2 and dests["dept-tjj"] == 3 and dests["dept-tjj-process"] == 3
+    links = [a.get_object()["/Dest"] for a in reader.pages[1].get("/Annots") or []]
+    assert set(links) == set(dests) and len(links) == 3 * len(dests)
+    assert reader.trailer["/Root"]["/Lang"] == "zh-CN" and reader.metadata.title == "复兴区人民政府 行政职权目录"
+    for number in range(2, len(reader.pages) + 1):
+        page = flat(text_of(pdf_dir / "catalogue.pdf", "-f", str(number), "-l", str(number)))
+        assert re.findall(r"第\d+页共\d+页", page) == [f"第{number}页共{len(reader.pages)}页"], number
+
+
+def _outline(reader, items, found=None):
+    """The outline as (title, page index) pairs, depth first."""
+    found = [] if found is None else found
+    for item in items:
+        if isinstance(item, list):
+            _outline(reader, item, found)
+        else:
+            found.append((item.title, reader.get_destination_page_number(item)))
+    return found
 
 
 def test_nothing_of_confidential_or_internal_powers_is_printed(pdf_dir):
@@ -269,14 +355,20 @@ def test_booklet_has_the_seed_columns_page_numbers_and_contents(pdf_dir):
 def test_long_tables_run_over_pages_with_their_headers(tmp_path):
     edition = make_edition(load_valid(_many_powers(tmp_path / "powers", 40)), "public")
     book = booklet(edition, edition.departments, edition.catalogue.name)
-    pdf, _ = render_pdf(booklet_html(book), stylesheet("booklet"))
     path = tmp_path / "long.pdf"
-    path.write_bytes(pdf)
+    path.write_bytes(booklet_pdf(book))
     pages = len(PdfReader(path).pages)
     table_pages = [n for n in range(3, pages + 1) if "FX01TJ-XK-" in text_of(path, "-f", str(n), "-l", str(n))]
     assert len(table_pages) >= 3
     for n in table_pages:
         assert "项目名称" in text_of(path, "-f", str(n), "-l", str(n)), n
+
+
+def booklet_pdf(book: Booklet) -> bytes:
+    """A booklet rendered and put together as the PDF stage does, without a cache."""
+    chapters = [render_chapter(chapter_html(c)) for c in book.chapters]
+    leaves = {c.anchor: anchors for c, (_, anchors) in zip(book.chapters, chapters, strict=True)}
+    return join(render_frame(booklet_html(book, leaves)), [pdf for pdf, _ in chapters])
 
 
 def _many_powers(root: Path, count: int) -> Path:

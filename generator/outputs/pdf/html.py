@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 
@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from generator.outputs.bidi import visible_controls
-from generator.outputs.pdf.content import Booklet, PowerSheet
+from generator.outputs.pdf.content import Booklet, Chapter, PowerSheet
 from generator.outputs.pdf.layout import LEGEND, card_layout, poster_layout
 from generator.outputs.pdf.qr import qr_uri
 
@@ -50,17 +50,31 @@ def environment() -> Environment:
 
 @cache
 def stylesheet(kind: str) -> str:
-    """The CSS of a kind of document: common.css, then <kind>.css."""
+    """The CSS of a kind of document: common.css, then its own (a chapter's: the booklet's, then chapter.css)."""
     folder = resources.files("generator.outputs.pdf") / "styles"
-    return "\n".join((folder / name).read_text(encoding="utf-8") for name in ("common.css", f"{kind}.css"))
+    names = ("common.css", "booklet.css", "chapter.css") if kind == "chapter" else ("common.css", f"{kind}.css")
+    return "\n".join((folder / name).read_text(encoding="utf-8") for name in names)
+
+
+SHEET_TITLES = {"card": "办事明白卡", "poster": "权力运行流程图"}
 
 
 def sheets_html(kind: str, sheets: Sequence[PowerSheet]) -> str:
     """One HTML document holding many cards (kind "card") or posters (kind "poster"), one per page."""
-    title = "办事明白卡" if kind == "card" else "权力运行流程图"
-    return environment().get_template("sheets.html").render(kind=kind, title=title, sheets=sheets)
+    return environment().get_template("sheets.html").render(kind=kind, title=SHEET_TITLES[kind], sheets=sheets)
 
 
-def booklet_html(booklet: Booklet) -> str:
+def sheet_title(kind: str, sheet: PowerSheet) -> str:
+    """A sheet's file title (its PDF metadata), with bidi controls made visible as in the printed text."""
+    return visible_controls(f"{sheet.name} {SHEET_TITLES[kind]}")
+
+
+def chapter_html(chapter: Chapter) -> str:
+    """One department's chapter of a booklet, alone: its pages are drawn over a booklet's leaves (join.py)."""
+    return environment().get_template("chapter.html").render(kind="booklet", title=chapter.name, c=chapter)
+
+
+def booklet_html(booklet: Booklet, leaves: Mapping[str, Sequence[Sequence[str]]]) -> str:
+    """A booklet's frame: cover, contents and, for each chapter (by anchor), a leaf per page with its anchors."""
     title = f"{booklet.title} 行政职权目录"
-    return environment().get_template("booklet.html").render(kind="booklet", title=title, b=booklet)
+    return environment().get_template("booklet.html").render(kind="booklet", title=title, b=booklet, leaves=leaves)

@@ -1,28 +1,19 @@
-"""Stage: HTML to PDF with WeasyPrint, many sheets per document so the per-document cost is paid once."""
+"""Stage: HTML to PDF with WeasyPrint: sheets many to a document so the per-document cost is paid once, a
+booklet's chapters and frame each alone."""
 
 from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass
+from collections.abc import Sequence
 
+from generator.outputs.pdf.content import PowerSheet
+from generator.outputs.pdf.errors import PdfFailed
+from generator.outputs.pdf.html import sheet_title, sheets_html, stylesheet
 from generator.outputs.pdf.split import compact, split_pages
 
 # WeasyPrint logs every CSS property it ignores; the sheets are ours, so only errors matter here.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
-
-
-@dataclass(frozen=True)
-class Job:
-    """One WeasyPrint document: its HTML and CSS, and the element ids that start each output file.
-
-    With no ids the document is one file (a booklet); otherwise it holds many sheets, each starting on a
-    new page at its id, and is split into one file per id (cards, posters)."""
-
-    html: str
-    css: str
-    starts: tuple[str, ...] = ()
-    titles: tuple[str, ...] = ()  # the title of each file split off
 
 
 def render_pdf(html: str, css: str) -> tuple[bytes, list[set[str]]]:
@@ -46,17 +37,30 @@ def page_ranges(anchors: list[set[str]], starts: tuple[str, ...]) -> list[range]
             first.setdefault(name, number)
     missing = [s for s in starts if s not in first]
     if missing:
-        raise ValueError(f"sheets missing from the rendered document: {missing}")
+        raise PdfFailed(f"排版结果中缺少这些事项的页面:{'、'.join(missing)}")
     begins = [first[s] for s in starts]
     ends = [*begins[1:], len(anchors)]
     if any(b >= e for b, e in zip(begins, ends, strict=True)):
-        raise ValueError("every sheet must start on a page of its own")
+        raise PdfFailed("每个事项的页面必须从新的一页开始")
     return [range(b, e) for b, e in zip(begins, ends, strict=True)]
 
 
-def run_job(job: Job) -> list[bytes]:
-    """The job's PDF files: one per start id, or the whole document."""
-    pdf, anchors = render_pdf(job.html, job.css)
-    if not job.starts:
-        return [compact(pdf)]
-    return split_pages(pdf, page_ranges(anchors, job.starts), list(job.titles))
+def render_sheets(kind: str, sheets: Sequence[PowerSheet]) -> list[bytes]:
+    """A file per sheet (kind "card" or "poster"): one document holding them all, each on pages of its own,
+    split afterwards."""
+    if not sheets:
+        return []
+    pdf, anchors = render_pdf(sheets_html(kind, sheets), stylesheet(kind))
+    starts = tuple(f"sheet-{s.code}" for s in sheets)
+    return split_pages(pdf, page_ranges(anchors, starts), [sheet_title(kind, s) for s in sheets])
+
+
+def render_chapter(html: str) -> tuple[bytes, list[list[str]]]:
+    """A booklet's chapter (chapter_html), and the anchors on each of its pages."""
+    pdf, anchors = render_pdf(html, stylesheet("chapter"))
+    return compact(pdf), [sorted(names) for names in anchors]
+
+
+def render_frame(html: str) -> bytes:
+    """A booklet's frame (booklet_html): cover, contents and numbered leaves."""
+    return compact(render_pdf(html, stylesheet("booklet"))[0])

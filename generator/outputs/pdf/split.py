@@ -20,6 +20,8 @@ import uharfbuzz as hb
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject, StreamObject
 
+from generator.outputs.pdf.errors import PdfFailed
+
 RESOURCE_KINDS = ("/Font", "/XObject", "/ExtGState", "/Pattern", "/Shading", "/ColorSpace", "/Properties")
 _NAME = re.compile(rb"/([^\s/\[\]()<>{}%]+)")
 # The operators that matter for fonts: the font chosen by Tf, and the strings shown by TJ and Tj.
@@ -257,7 +259,7 @@ class FontCache:
         table = {old: new for old, new in plan.old_to_new_glyph_mapping.items() if old in used}
         subset = plan.execute()
         if subset is None or len(table) != len(used):
-            raise ValueError(f"HarfBuzz could not subset {font.get('/BaseFont')}")
+            raise PdfFailed(f"无法为 PDF 精简字体 {font.get('/BaseFont')}(HarfBuzz)")
         cid_font = font["/DescendantFonts"][0].get_object()
         program = _font_file(cid_font)
         assert program is not None, "_read_source checked the font file"

@@ -1,169 +1,191 @@
-"""The PDF stage as a whole: every sheet and booklet of the public edition, rendered in few documents,
-split per file, cached by content, written under <out>/pdf/ at the site's paths (generator.outputs.wording)."""
+"""The PDF stage as a whole: every sheet and booklet of the public edition, written under <out>/pdf/ at the
+site's paths (generator.outputs.wording), each rendered only when what it is made of changed (keys.py).
+
+Cards and posters are rendered many to a document and split. A booklet is put together from parts kept in the
+cache: a chapter per department (shared by the department's booklet and the whole catalogue's) and a frame
+(cover, contents, numbered leaves), so that an edit renders again only the chapter of the record's department.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import multiprocessing
+import json
 import os
-import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from generator.core.edition import Edition
 from generator.core.progress import Progress, Silent
-from generator.outputs.bidi import visible_controls
-from generator.outputs.flowchart import chart_label, dot_source, render_svgs
-from generator.outputs.pdf.content import Booklet, PowerSheet, booklet, power_sheet
-from generator.outputs.pdf.html import booklet_html, sheets_html, stylesheet
-from generator.outputs.pdf.render import Job, run_job
+from generator.outputs.flowchart import chart_label, dot_source
+from generator.outputs.flowchart.render import chart_digest, prune_cache
+from generator.outputs.pdf.content import Booklet, booklet, power_sheet
+from generator.outputs.pdf.html import booklet_html
+from generator.outputs.pdf.jobs import BookletJob, ChapterJob, SheetsJob, SheetSource, Workers
+from generator.outputs.pdf.keys import data_key, text_key
 from generator.outputs.wording import CATALOGUE_PDF, PDF_FOLDER, card_pdf, department_pdf, poster_pdf
 
-FORMAT_VERSION = "pdf-1"  # bump when a change to this package changes the files for the same HTML
-SHEETS_PER_DOCUMENT = 50  # enough to spread WeasyPrint's per-document cost, small enough to share out
+SHEETS_PER_DOCUMENT = 25  # powers per job (a document of cards, one of posters): jobs of a few seconds
 CHART_VARIANTS = {"card": "print-tall", "poster": "print"}  # the flowchart each kind of sheet prints
 
 
 @dataclass(frozen=True)
 class Output:
-    """One file to write: its path in the site (pdf/…), what it holds, and the key of its content in the cache."""
+    """One file to write: its path in the site (pdf/…), its kind, its key in the cache and what it is made of."""
 
     path: str
     kind: str  # card | poster | booklet
-    html: str  # the file's own HTML, alone: what its bytes depend on
-    sheet: PowerSheet | None = None
-    title: str = ""
-
-    @property
-    def key(self) -> str:
-        parts = [FORMAT_VERSION, _versions(), stylesheet(self.kind), self.title, self.html]
-        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    key: str
+    source: SheetSource | None = None  # a card's or poster's
+    booklet: Booklet | None = None
 
 
-def _versions() -> str:
-    return " ".join(f"{name}={metadata.version(name)}" for name in ("weasyprint", "pypdf", "uharfbuzz"))
+@dataclass(frozen=True)
+class Store:
+    """The PDF cache: <key>.pdf for every file, sheet, chapter and frame, <key>.json for a chapter's anchors."""
+
+    folder: Path
+
+    def file(self, key: str, suffix: str = ".pdf") -> Path:
+        return self.folder / f"{key}{suffix}"
+
+    def put(self, key: str, data: bytes, suffix: str = ".pdf") -> None:
+        """Write atomically: a killed run leaves a .part file, which prune removes."""
+        partial = self.folder / f"{key}{suffix}.{os.getpid()}.part"
+        partial.write_bytes(data)
+        os.replace(partial, self.file(key, suffix))
+
+    def prune(self, used: set[str]) -> None:
+        """Remove every file whose key no output uses any more, and what a killed run left."""
+        for path in self.folder.iterdir():
+            if path.stem not in used or path.suffix not in (".pdf", ".json"):
+                path.unlink(missing_ok=True)
 
 
 def write_pdfs(edition: Edition, out_dir: Path, cache_dir: Path, progress: Progress | None = None) -> list[Path]:
     """Write every PDF of the edition under out_dir/pdf/ and remove any other PDF there; the paths written.
 
     Meant for the public edition: cards and posters for the powers it shows in full, booklets with its
-    涉密不宜公开 list. Files come from cache_dir/pdf when their content is unchanged."""
-    outputs = plan(edition, cache_dir / "charts")
-    pdf_dir = out_dir / PDF_FOLDER
-    store = cache_dir / "pdf"
-    store.mkdir(parents=True, exist_ok=True)
-    missing = [o for o in outputs if not (store / f"{o.key}.pdf").is_file()]
-    with (progress or Silent()).stage("打印材料(PDF)", "个文件", total=len(outputs)) as stage:
+    涉密不宜公开 list. Files come from cache_dir/pdf when what they are made of is unchanged."""
+    outputs = plan(edition)
+    store = Store(cache_dir / "pdf")
+    store.folder.mkdir(parents=True, exist_ok=True)
+    charts = cache_dir / "pdf-charts"  # the print charts, kept apart from the site's (pruned by the site)
+    missing = [o for o in outputs if not store.file(o.key).is_file()]
+    with (progress or Silent()).stage("打印材料(PDF)", "个文件", total=len(outputs)) as stage, ExitStack() as stack:
         stage.advance(len(outputs) - len(missing))
-        for output, data in zip(missing, render_all(missing, stage.advance), strict=True):
-            _write_atomic(store / f"{output.key}.pdf", data)
-    written = []
-    for output in outputs:
-        target = out_dir / output.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(store / f"{output.key}.pdf", target)
-        written.append(target)
-    _remove_stale(pdf_dir, set(written))
+        render_missing(missing, store, charts, Workers(stack), stage.advance)
+    written = [_place(store.file(o.key), out_dir / o.path) for o in outputs]
+    _remove_stale(out_dir / PDF_FOLDER, set(written))
+    store.prune(used_keys(outputs, store))
+    if charts.is_dir():
+        prune_cache(charts, {chart_digest(o.source.dot) for o in outputs if o.source is not None})
     return sorted(written)
 
 
-def plan(edition: Edition, chart_cache: Path) -> list[Output]:
+def plan(edition: Edition) -> list[Output]:
     """Every file of the edition, in a fixed order: cards, posters, department booklets, the catalogue's."""
-    sheets = power_sheets(edition, chart_cache)
-    outputs = [Output(card_pdf(s.code), "card", sheets_html("card", [s]), s, _title(s, "办事明白卡")) for s in sheets]
-    outputs += [
-        Output(poster_pdf(s.code), "poster", sheets_html("poster", [s]), s, _title(s, "权力运行流程图")) for s in sheets
-    ]
-    for dept in edition.departments:
-        book = booklet(edition, [dept], dept.record.name)
-        outputs.append(_booklet_output(department_pdf(dept.slug), book))
-    whole = booklet(edition, edition.departments, edition.catalogue.name)
-    outputs.append(_booklet_output(CATALOGUE_PDF, whole))
-    return outputs
+    outputs = []
+    for kind, path in (("card", card_pdf), ("poster", poster_pdf)):
+        sources = sheet_sources(edition, kind)
+        outputs += [Output(path(s.sheet.code), kind, data_key(kind, s), source=s) for s in sources]
+    books = [(department_pdf(d.slug), booklet(edition, [d], d.record.name)) for d in edition.departments]
+    books.append((CATALOGUE_PDF, booklet(edition, edition.departments, edition.catalogue.name)))
+    return outputs + [Output(path, "booklet", data_key("booklet", book), booklet=book) for path, book in books]
 
 
-def _title(sheet: PowerSheet, kind: str) -> str:
-    """A sheet's file title (its PDF metadata), with bidi controls made visible as in the printed text."""
-    return visible_controls(f"{sheet.name} {kind}")
-
-
-def _booklet_output(path: str, book: Booklet) -> Output:
-    return Output(path, "booklet", booklet_html(book))
-
-
-def power_sheets(edition: Edition, chart_cache: Path) -> list[PowerSheet]:
-    """A sheet for every power the edition shows in full, with its two print flowcharts (rendered together,
-    in one batched call): top to bottom for the card, left to right for the poster."""
-    powers = edition.powers()
-    sources, labels = {}, {}
-    for p in powers:
-        for kind, variant in CHART_VARIANTS.items():
-            sources[f"{kind}-{p.code}"] = dot_source(p, edition.catalogue, variant=variant)
-            labels[f"{kind}-{p.code}"] = chart_label(p)
-    charts = render_svgs(sources, chart_cache, labels)
+def sheet_sources(edition: Edition, kind: str) -> list[SheetSource]:
+    """A card or poster (kind) for every power the edition shows in full, with the DOT source of its print chart:
+    top to bottom for the card, left to right for the poster."""
     return [
-        dataclasses.replace(
-            power_sheet(p, edition.catalogue),
-            card_svg=charts[f"card-{p.code}"],
-            poster_svg=charts[f"poster-{p.code}"],
-            chart_label=chart_label(p),
+        SheetSource(
+            dataclasses.replace(power_sheet(power, edition.catalogue), chart_label=chart_label(power)),
+            dot_source(power, edition.catalogue, variant=CHART_VARIANTS[kind]),
         )
-        for p in powers
+        for power in edition.powers()
     ]
 
 
-def jobs(outputs: Sequence[Output]) -> list[tuple[Job, list[int]]]:
-    """WeasyPrint documents for the outputs, each with the indexes of the outputs it yields: a booklet is
-    a document of its own; cards and posters go SHEETS_PER_DOCUMENT to a document, split afterwards."""
-    found: list[tuple[Job, list[int]]] = []
-    for n, output in enumerate(outputs):
-        if output.kind == "booklet":
-            found.append((Job(output.html, stylesheet("booklet")), [n]))
-    for kind in ("card", "poster"):
-        indexes = [n for n, o in enumerate(outputs) if o.kind == kind]
-        for chunk in _chunks(indexes, SHEETS_PER_DOCUMENT):
-            sheets = [outputs[n].sheet for n in chunk]
-            html = sheets_html(kind, [s for s in sheets if s is not None])
-            starts = tuple(f"sheet-{s.code}" for s in sheets if s is not None)
-            titles = tuple(outputs[n].title for n in chunk)
-            found.append((Job(html, stylesheet(kind), starts, titles), chunk))
-    return found
+def render_missing(
+    missing: Sequence[Output], store: Store, charts: Path, workers: Workers, advance: Callable[[int], None]
+) -> None:
+    """Render the missing files into the store: first the chapters the missing booklets lack (short jobs), then
+    the booklets, each put together from its frame (rendered unless cached) and its chapters, and the sheets."""
+    books = sorted(((o, o.booklet) for o in missing if o.booklet is not None), key=lambda b: -len(b[1].chapters))
+    chapters = {data_key("chapter", c): c for _, book in books for c in book.chapters}
+    lacking = [key for key in chapters if not _has_chapter(store, key)]
+    sheet_jobs = list(_sheet_jobs([o for o in missing if o.source is not None], charts))
+    workers.expect(len(lacking) + len(books) + len(sheet_jobs))
+    for key, (pdf, anchors) in zip(lacking, workers.map([ChapterJob(chapters[key]) for key in lacking]), strict=True):
+        store.put(key, pdf)
+        store.put(key, anchors, ".json")
+    frames = [frame(book, store) for _, book in books]
+    parts = [tuple(store.file(data_key("chapter", c)) for c in book.chapters) for _, book in books]
+    jobs = [BookletJob(html, store.file(key), files) for (html, key), files in zip(frames, parts, strict=True)]
+    done = workers.map([*jobs, *(job for job, _ in sheet_jobs)])  # the longest first: the catalogue's booklet
+    for (output, _), (_, key) in zip(books, frames, strict=True):
+        pdf, made = next(done)
+        store.put(output.key, pdf)
+        if made:
+            store.put(key, made)
+        advance(1)
+    for (_, outputs), files in zip(sheet_jobs, done, strict=True):
+        for output, data in zip(outputs, files, strict=True):
+            store.put(output.key, data)
+        advance(len(outputs))
 
 
-def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _sheet_jobs(outputs: Sequence[Output], charts: Path) -> Iterator[tuple[SheetsJob, list[Output]]]:
+    """The cards and posters to render, SHEETS_PER_DOCUMENT powers to a job, with the outputs each yields."""
+    codes = list(dict.fromkeys(_code(o) for o in outputs))
+    for start in range(0, len(codes), SHEETS_PER_DOCUMENT):
+        chunk = set(codes[start : start + SHEETS_PER_DOCUMENT])
+        cards = [o for o in outputs if o.kind == "card" and _code(o) in chunk]
+        posters = [o for o in outputs if o.kind == "poster" and _code(o) in chunk]
+        yield SheetsJob(_sources(cards), _sources(posters), charts), cards + posters
 
 
-def render_all(outputs: Sequence[Output], advance: Callable[[int], None] = lambda _: None) -> list[bytes]:
-    """The bytes of every output, rendered in as many processes as there are cores; advance(n) as n are done."""
-    planned = jobs(outputs)
-    results: list[bytes] = [b""] * len(outputs)
-    workers = min(os.cpu_count() or 1, len(planned))
-    with ExitStack() as stack:
-        if workers <= 1:
-            done: Iterable[list[bytes]] = map(run_job, [job for job, _ in planned])
-        else:
-            context = multiprocessing.get_context("spawn")  # a fresh interpreter: no state shared with the caller
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
-            done = pool.map(run_job, [job for job, _ in planned])
-        for (_job, indexes), files in zip(planned, done, strict=True):
-            for n, data in zip(indexes, files, strict=True):
-                results[n] = data
-            advance(len(indexes))
-    return results
+def _code(output: Output) -> str:
+    return output.source.sheet.code if output.source is not None else ""
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    partial = path.with_suffix(".part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+def _sources(outputs: list[Output]) -> tuple[SheetSource, ...]:
+    return tuple(o.source for o in outputs if o.source is not None)
+
+
+def frame(book: Booklet, store: Store) -> tuple[str, str]:
+    """A booklet's frame, from the anchors of its chapters' pages (which must be in the store): HTML and key."""
+    leaves = {c.anchor: json.loads(store.file(data_key("chapter", c), ".json").read_bytes()) for c in book.chapters}
+    html = booklet_html(book, leaves)
+    return html, text_key("frame", html)
+
+
+def used_keys(outputs: Sequence[Output], store: Store) -> set[str]:
+    """The keys the cache keeps: the files', their chapters', and their frames' (when their chapters are there)."""
+    books = [o.booklet for o in outputs if o.booklet is not None]
+    chapters = {data_key("chapter", c) for book in books for c in book.chapters}
+    used = {o.key for o in outputs} | chapters
+    for book in books:
+        if all(_has_chapter(store, data_key("chapter", c)) for c in book.chapters):
+            used.add(frame(book, store)[1])
+    return used
+
+
+def _has_chapter(store: Store, key: str) -> bool:
+    return store.file(key).is_file() and store.file(key, ".json").is_file()
+
+
+def _place(cached: Path, target: Path) -> Path:
+    """Put the cached file at target: a hard link where the file system allows it, else a copy. Whatever was
+    at target is removed first, so that nothing is ever written through a link into the cache."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(cached, target)
+    except OSError:
+        target.write_bytes(cached.read_bytes())
+    return target
 
 
 def _remove_stale(pdf_dir: Path, keep: set[Path]) -> None:

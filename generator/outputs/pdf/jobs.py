@@ -1,0 +1,108 @@
+"""The work of the PDF stage in pieces a worker process does alone: sheets with their print charts, a booklet's
+chapter, a booklet put together from its frame and chapters. Each returns the bytes to cache."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from generator.outputs.flowchart import render_svgs
+from generator.outputs.pdf.content import Chapter, PowerSheet
+from generator.outputs.pdf.html import chapter_html
+from generator.outputs.pdf.join import join
+from generator.outputs.pdf.render import render_chapter, render_frame, render_sheets
+
+
+class Job(Protocol):
+    def run(self) -> list[bytes]: ...
+
+
+@dataclass(frozen=True)
+class SheetSource:
+    """A card or poster as planned: the sheet without its chart, and the DOT source of the chart it prints."""
+
+    sheet: PowerSheet
+    dot: str
+
+
+def with_charts(kind: str, sources: Sequence[SheetSource], chart_cache: Path) -> list[PowerSheet]:
+    """The sheets with their charts drawn (one `dot` run for those not in chart_cache): card or poster charts."""
+    charts = render_svgs(
+        {s.sheet.code: s.dot for s in sources}, chart_cache, {s.sheet.code: s.sheet.chart_label for s in sources}
+    )
+    return [dataclasses.replace(s.sheet, **{f"{kind}_svg": charts[s.sheet.code]}) for s in sources]
+
+
+@dataclass(frozen=True)
+class SheetsJob:
+    """The cards and posters of a few powers: a document of cards and one of posters, split into a file each."""
+
+    cards: tuple[SheetSource, ...]
+    posters: tuple[SheetSource, ...]
+    chart_cache: Path
+
+    def run(self) -> list[bytes]:
+        """A file per card, then per poster, in the job's order."""
+        cards = render_sheets("card", with_charts("card", self.cards, self.chart_cache))
+        return cards + render_sheets("poster", with_charts("poster", self.posters, self.chart_cache))
+
+
+@dataclass(frozen=True)
+class ChapterJob:
+    """A department's chapter of the booklets."""
+
+    chapter: Chapter
+
+    def run(self) -> list[bytes]:
+        """The chapter's PDF, and the anchors on each of its pages as JSON."""
+        pdf, anchors = render_chapter(chapter_html(self.chapter))
+        return [pdf, json.dumps(anchors).encode("utf-8")]
+
+
+@dataclass(frozen=True)
+class BookletJob:
+    """A booklet from its frame (taken from frame_file when cached, else rendered from frame_html) and chapters."""
+
+    frame_html: str
+    frame_file: Path
+    chapters: tuple[Path, ...]
+
+    def run(self) -> list[bytes]:
+        """The booklet, and the frame when it was rendered here (else b"")."""
+        made = b"" if self.frame_file.is_file() else render_frame(self.frame_html)
+        frame = made or self.frame_file.read_bytes()
+        return [join(frame, [path.read_bytes() for path in self.chapters]), made]
+
+
+def run_job(job: Job) -> list[bytes]:
+    return job.run()
+
+
+class Workers:
+    """Runs jobs in as many processes as there are cores (spawned: a fresh interpreter, no state shared with the
+    caller), started on the first batch when more than one job is expected in all; else here."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        self.stack = stack
+        self.expected = 0
+        self.pool: ProcessPoolExecutor | None = None
+
+    def expect(self, count: int) -> None:
+        """How many jobs the batches to come hold in all."""
+        self.expected = count
+
+    def map(self, jobs: Sequence[Job]) -> Iterator[list[bytes]]:
+        """Each job's files, in the jobs' order, as they are done."""
+        cores = os.cpu_count() or 1
+        if self.pool is None and self.expected > 1 and cores > 1 and jobs:
+            context = multiprocessing.get_context("spawn")
+            self.pool = self.stack.enter_context(ProcessPoolExecutor(max_workers=cores, mp_context=context))
+        return self.pool.map(run_job, jobs) if self.pool is not None else map(run_job, jobs)
