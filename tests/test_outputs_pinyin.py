@@ -1,0 +1,38 @@
+"""The pinyin of power names: polyphonic characters read as in the phrase, initials and order."""
+
+import pytest
+
+from generator.outputs.pinyin import OTHER, initial, plain, reading, sort_key
+
+POLYPHONIC = [
+    ("行政许可", "xíng zhèng xǔ kě"),
+    ("银行业金融机构设立审批", "yín háng yè jīn róng jī gòu shè lì shěn pī"),
+    ("重新申领营业执照", "chóng xīn shēn lǐng yíng yè zhí zhào"),
+    ("重大行政决策", "zhòng dà xíng zhèng jué cè"),
+    ("单位登记", "dān wèi dēng jì"),
+    ("会计从业资格", "kuài jì cóng yè zī gé"),
+    ("长江航道采砂许可", "cháng jiāng háng dào cǎi shā xǔ kě"),
+    ("种子生产经营许可", "zhǒng zi shēng chǎn jīng yíng xǔ kě"),
+    ("人民调解", "rén mín tiáo jiě"),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), POLYPHONIC)
+def test_polyphonic_characters_read_as_in_the_phrase(name: str, expected: str) -> None:
+    assert reading(name) == expected
+
+
+def test_initials() -> None:
+    assert initial("行政许可") == "X"
+    assert initial("银行业金融机构设立审批") == "Y"
+    assert initial("重新申领营业执照") == "C"
+    assert initial("单位登记") == "D"
+    assert initial("GMP认证") == "G"
+    assert initial("《条例》规定的处罚") == OTHER
+    assert initial("123") == OTHER
+
+
+def test_order_by_pinyin_then_characters() -> None:
+    names = ["行政处罚", "安全生产许可", "银行业监督", "单位登记", "重新申领营业执照"]
+    assert sorted(names, key=sort_key) == ["安全生产许可", "重新申领营业执照", "单位登记", "行政处罚", "银行业监督"]
+    assert plain("行政许可") == "xing zheng xu ke"
