@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator.core.edition import Edition, make_edition
+from generator.core.folders import remove_in_background, running
 from generator.core.problems import GeneratorError
 from generator.core.progress import Progress, Silent
 from generator.core.validate import load_valid
@@ -130,7 +132,11 @@ def write_pdfs(edition: Edition, site_dir: Path, cache: Path, progress: Progress
 
 
 def swap_into(new: Path, out: Path) -> None:
-    """Replace out by new with renames: out is either the old tree or the new one, never a mix."""
+    """Replace out by new with renames: out is either the old tree or the new one, never a mix.
+
+    The old tree is renamed to .<out>.<pid>-<random>.del and removed by a process of its own: the new site is in place
+    without waiting for thousands of files to be deleted. A removal cut short is finished by the next build.
+    """
     old = None
     if out.exists():
         old = out.with_name(f".{out.name}.{os.getpid()}.old")
@@ -142,37 +148,33 @@ def swap_into(new: Path, out: Path) -> None:
             old.rename(out)
         raise
     if old is not None:
-        shutil.rmtree(old)
+        doomed = out.with_name(f".{out.name}.{os.getpid()}-{secrets.token_hex(4)}.del")
+        old.rename(doomed)
+        remove_in_background(doomed)
 
 
 def recover_interrupted(out: Path) -> None:
     """Undo what killed builds left next to out: their half-built .new folders are removed, and a previous
-    site moved aside (.old) is put back if the build died before the new one took its place.
+    site moved aside (.old) is put back if the build died before the new one took its place; the removal of a
+    replaced site (.del) is started again in the background.
 
     Only folders named by a build of out whose process is gone are touched: a build still running is left alone.
     """
     out = out.resolve()
-    pattern = re.compile(rf"\.{re.escape(out.name)}\.(\d+)(?:-\w+\.new|\.old)")
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(\d+)(?:-\w+\.new|\.old|-\w+\.del)")
     if not out.parent.is_dir():
         return
     for path in sorted(out.parent.iterdir()):
         found = pattern.fullmatch(path.name)
-        if found is None or not path.is_dir() or _running(int(found.group(1))):
+        if found is None or not path.is_dir():
+            continue
+        if path.suffix == ".del":  # an old site being removed, or whose removal was cut short
+            remove_in_background(path)
+            continue
+        pid = int(found.group(1))
+        if pid != os.getpid() and running(pid):
             continue
         if path.suffix == ".old" and not out.exists():
             path.rename(out)
         else:
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    """True if another process with this id exists (this process is not the one that left the folder)."""
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -16,7 +16,7 @@ import pytest
 from site_catalogues import FIXTURE
 from sitetools import build, cli, tree_digest
 
-from generator.publish import recover_interrupted
+from generator.publish import recover_interrupted, swap_into
 
 RENAMED = "涉外调查机构资格认定（中断测试）"
 
@@ -143,4 +143,31 @@ def kill_when(powers: Path, out: Path, cache: Path, started: Callable[[], bool])
 
 
 def _temp_folders(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".site."))
+    """What builds left beside the site, but for replaced sites whose removal is under way."""
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".site.") and p.suffix != ".del")
+
+
+def gone(path: Path, within: float = 30.0) -> bool:
+    """True once path no longer exists; False if it still does after within seconds."""
+    deadline = time.monotonic() + within
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not path.exists()
+
+
+def test_the_replaced_site_is_removed_in_the_background(tmp_path):
+    out = site_with(tmp_path / "site", "old")
+    new = site_with(tmp_path / ".site.1-x.new", "new")
+    swap_into(new, out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "new"
+    doomed = [p for p in tmp_path.iterdir() if p.name != "site"]
+    assert [p.suffix for p in doomed] == [".del"]
+    assert gone(doomed[0])
+
+
+def test_recovery_finishes_a_removal_that_was_cut_short(tmp_path, running_pid):
+    out = site_with(tmp_path / "site", "last good")
+    cut_short = site_with(tmp_path / f".site.{running_pid}-a1b2.del", "replaced")
+    recover_interrupted(out)
+    assert gone(cut_short)
+    assert (out / "index.html").read_text(encoding="utf-8") == "last good"

@@ -12,6 +12,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from generator.core.folders import running
+
 TRASH = "trash-"  # a folder put aside for removal
 STOP_WAIT = 3.0  # seconds a stopping server gives the janitor to finish
 
@@ -27,7 +29,7 @@ def leftovers(parent: Path) -> list[Path]:
     found = []
     for folder in sorted(parent.iterdir()):
         pid = folder.name.partition("-")[0]
-        if folder.name.startswith(TRASH) or (pid.isdigit() and not _running(int(pid))):
+        if folder.name.startswith(TRASH) or (pid.isdigit() and not running(int(pid))):
             found.append(folder)
     return found
 
@@ -57,14 +59,3 @@ class Janitor:
     def _work(self) -> None:
         while (folder := self._queue.get()) is not None:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    """True if a process with this id exists (this one, too: its folders are its own)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
