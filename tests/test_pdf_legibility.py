@@ -93,7 +93,7 @@ def test_the_worst_shape_is_as_bad_as_it_says(shapes):
     """Long texts and a six-way branch: the generated record has them, and its chart is cut into parts."""
     record = procedures.procedure(20, 6, long=True, fan_out=True)
     assert max(len(step.get("next", [])) if isinstance(step.get("next"), list) else 1 for step in record) == 6
-    assert all(procedures.LONG_POST == step["post"] for step in record)
+    assert all(step["post"] == procedures.LONG_POST for step in record)
     for kind in ("card", "poster"):
         assert any("第1段,共" in text for text in page_texts(sheet_file(shapes, "20-steps-fan", kind)))
 

@@ -20,13 +20,14 @@ from generator.outputs.flowchart.parts import PrintChart, most_parts, part_sourc
 from generator.outputs.pdf.content import Chapter, PowerSheet
 from generator.outputs.pdf.html import chapter_html
 from generator.outputs.pdf.join import join
-from generator.outputs.pdf.pages import pages, whole_fits
+from generator.outputs.pdf.pages import chart_parts, pages, whole_fits
 from generator.outputs.pdf.render import render_chapter, render_frame, render_sheets
 
 # How a chart too long to print whole is cut, tried in this order: the poster's rows left to right, then columns
 # top to bottom; the card's columns, then rows. Each in 2, 3 ... parts, at most MOST_PARTS.
 PARTS: dict[str, tuple[ChartVariant, ...]] = {"card": ("print-tall", "print"), "poster": ("print", "print-tall")}
 MOST_PARTS = 8
+COMFORTABLE_PT = {"card": 10.5, "poster": 14.0}  # chart text as large as the card's, the poster's legend
 UNFIT = 1000  # the pages of parts too large for a page at the least text size: any other way is better
 
 
@@ -58,27 +59,27 @@ def with_charts(kind: str, sources: Sequence[SheetSource], chart_cache: Path) ->
 def in_parts(
     kind: str, sheets: Sequence[PowerSheet], charts: dict[str, PrintChart], chart_cache: Path
 ) -> dict[str, PowerSheet]:
-    """These sheets with their charts in parts (pages.py): the first way of cutting (PARTS) that fits one page at
-    the sheet's least text size, else the one that takes the fewest pages; one `dot` run for all the sheets at a
-    time."""
+    """These sheets with their charts in parts (pages.py): of the ways of cutting (PARTS), the one that takes the
+    fewest pages and, of those, draws the largest text; the first that fits one page with its text at
+    COMFORTABLE_PT ends the search. One `dot` run for all the sheets at a time."""
     todo = {s.code: iter(_cuts(kind, charts[s.code])) for s in sheets}
     by_code = {s.code: s for s in sheets}
-    current = {code: next(cuts) for code, cuts in todo.items()}
-    best: dict[str, tuple[int, PowerSheet]] = {}  # the fewest pages yet, and the sheet with those parts
+    current = {code: first for code, cuts in todo.items() if (first := next(cuts, None)) is not None}
+    best: dict[str, tuple[tuple[int, float], PowerSheet]] = {}  # the fewest pages, then the largest text, yet
     while current:
-        sources = {f"{code}#{n}": dot for code, chart in current.items() for n, dot in enumerate(part_sources(*chart))}
-        labels = {
-            key: f"{by_code[key.split('#')[0]].chart_label}(第 {int(key.split('#')[1]) + 1} 段)" for key in sources
-        }
-        svgs = render_svgs(sources, chart_cache, labels)
+        dots = {(code, n): dot for code, chart in current.items() for n, dot in enumerate(part_sources(*chart))}
+        labels = {f"{code}#{n}": f"{by_code[code].chart_label}(第 {n + 1} 段)" for code, n in dots}
+        svgs = render_svgs({f"{code}#{n}": dot for (code, n), dot in dots.items()}, chart_cache, labels)
         for code, (chart, count) in list(current.items()):
             parts = tuple(svgs[f"{code}#{n}"] for n in range(count) if f"{code}#{n}" in svgs)
             sheet = dataclasses.replace(by_code[code], parts=parts, parts_across=chart.variant == "print-tall")
-            taken = pages(kind, sheet) or UNFIT
-            if code not in best or taken < best[code][0]:
-                best[code] = (taken, sheet)
+            drawn = chart_parts(kind, sheet)
+            taken = (pages(kind, sheet) or UNFIT) + drawn.overleaf
+            rank = (taken, -drawn.text_pt)
+            if code not in best or rank < best[code][0]:
+                best[code] = (rank, sheet)
             following = next(todo[code], None)
-            if taken == 1 or following is None:
+            if (taken == 1 and -rank[1] >= COMFORTABLE_PT[kind]) or following is None:
                 del current[code]
             else:
                 current[code] = following

@@ -11,7 +11,7 @@ connectors that name the step they lead to)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.outputs.pdf.content import PowerSheet
 from generator.outputs.pdf.layout import (
@@ -21,10 +21,12 @@ from generator.outputs.pdf.layout import (
     MM,
     POSTER_CONTENT_MM,
     POSTER_LEGEND_MM,
+    POSTER_TYPE,
     POSTER_WIDTH_MM,
     ChartImage,
     card_layout,
     drawn_text_pt,
+    elements_mm,
     legend_lines,
     natural_size,
     poster_height_mm,
@@ -101,6 +103,7 @@ class ChartParts:
     text_pt: float
     one_page: bool
     across: bool
+    overleaf: bool  # the poster's seven elements on a page after the chart's
 
 
 def chart_parts(kind: str, sheet: PowerSheet) -> ChartParts:
@@ -110,8 +113,14 @@ def chart_parts(kind: str, sheet: PowerSheet) -> ChartParts:
     least, most = _scale(parts, LEAST_PT[kind]), _scale(parts, MOST_PT[kind])
     one = _one_page_scale(parts, place)
     scale = min(most, one if one >= least else _each_page_scale(parts, place))
+    together = 0.0  # the scale that leaves the poster's seven elements room under the chart, in the larger type
+    if kind == "poster":
+        together = _one_page_scale(parts, replace(place, first_mm=place.first_mm - elements_mm(sheet, POSTER_TYPE)))
+    if together >= least:
+        scale = min(most, together)
     text_pt = round(min(text_size(svg) for svg in parts) * scale, 2)
-    return ChartParts(tuple(scaled(svg, scale) for svg in parts), text_pt, one >= least, place.across)
+    images = tuple(scaled(svg, scale) for svg in parts)
+    return ChartParts(images, text_pt, one >= least, place.across, kind == "poster" and together < least)
 
 
 def _scale(parts: Sequence[str], size_pt: float) -> float:
