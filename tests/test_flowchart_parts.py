@@ -38,8 +38,10 @@ def _arrows(dot: str) -> set[tuple[str, str]]:
 def test_parts_hold_every_step_and_arrow_of_the_whole_chart(edition, variant):
     for power in edition.powers():
         whole = dot_source(power, edition.catalogue, variant=variant)
+        web = re.sub(r"<BR/>|\s", "", dot_source(power, edition.catalogue))
         chart = print_chart(power, variant)
         steps = {f"s_{step.id}": step for step in chart.steps}
+        assert all(f"<B>{n}.{step.name}</B>" in web for n, step in enumerate(chart.steps, 1))  # the web's numbers
         for count in range(2, most_parts(chart) + 1):
             parts = part_sources(chart, count)
             assert len(parts) == count, (power.code, count)

@@ -3,10 +3,11 @@
 A card or poster first tries its usual layout (layout.py): the chart beside the card's facts, across the top of the
 poster. Where that would draw the chart's text smaller than LEAST_PT of its kind, the chart leaves the facts and
 takes pages of its own, cut into parts (flowchart/parts.py): the card's parts run top to bottom side by side as
-columns on its back, the poster's left to right one under another as rows, the seven elements on a page after them.
-The parts are as few as let them all fit one page at the least size, else as few as let each fit a page (the
-chart then runs on over the pages that follow, each part named 第 n 段,共 m 段 and its arrows ending at
-connectors that name the step they lead to)."""
+columns on its back, the poster's left to right one under another as rows (or the other way round), the poster's
+seven elements under them if they fit there at the least size, else on the page after. Each part is named
+第 n 段,共 m 段, and its arrows that leave it end at connectors naming the step they lead to; a chart that does
+not fit one page at the least size runs on over the pages that follow. Which cut a sheet gets is chosen in jobs.py
+by rendering the candidates and counting the pages each takes here."""
 
 from __future__ import annotations
 
