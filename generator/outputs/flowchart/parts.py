@@ -22,7 +22,7 @@ from generator.outputs.flowchart.dot import (
     step_id,
     step_nodes,
 )
-from generator.outputs.flowchart.layout import plan
+from generator.outputs.flowchart.layout import Layout, plan
 from generator.outputs.flowchart.text import dot_id, escape, wrap
 
 CONNECTOR = 'shape=box style="rounded,dashed"'
@@ -82,7 +82,6 @@ def part_sources(chart: PrintChart, count: int) -> list[str]:
 
 def _part(chart: PrintChart, number: int, count: int, part_of: dict[str, int]) -> str:
     style = VARIANTS[chart.variant]
-    numbers = {step.id: n for n, step in enumerate(chart.steps, 1)}
     by_id = {step.id: step for step in chart.steps}
     mine = [step for step in chart.steps if part_of[step.id] == number]
     inside = {step.id for step in mine}
@@ -95,45 +94,38 @@ def _part(chart: PrintChart, number: int, count: int, part_of: dict[str, int]) -
     if number == 0 and mine:
         lines.append(f'  {START} [style="rounded,bold" group=main label=<{print_start(chart.trigger, style)}>];')
         lines.append(f"  {START} -> {step_id(mine[0])};")
+    numbers = {step.id: n for n, step in enumerate(chart.steps, 1)}
     for step in mine:
         lines.extend(step_nodes(numbers[step.id], step, chart.unit, layout, style))
-    lines.extend(_arrows(mine, by_id, numbers, part_of, number, chart.variant))
+    lines.extend(_arrows(chart, part_of, number, layout))
     lines.extend(f"  {dot_id('end_' + a)} -> {dot_id('s_' + b)} [style=invis weight=10];" for a, b in layout.stacked)
     return "\n".join([*lines, "}"]) + "\n"
 
 
-def _arrows(
-    mine: list[Step],
-    by_id: dict[str, Step],
-    numbers: dict[str, int],
-    part_of: dict[str, int],
-    number: int,
-    variant: ChartVariant,
-) -> Iterator[str]:
-    """The part's arrows: between its steps, to a connector where one leaves the part and from one where it
-    arrives from an earlier part."""
-    style = VARIANTS[variant]
-    for source in (step for step in by_id.values() if part_of[step.id] != number):
+def _arrows(chart: PrintChart, part_of: dict[str, int], number: int, layout: Layout) -> Iterator[str]:
+    """The part's arrows: from a connector where one arrives from an earlier part, between its steps (the one on
+    its main line first, as in the whole chart), to a connector where one leaves the part."""
+    style = VARIANTS[chart.variant]
+    width = max(style.field_width, CONNECTOR_WIDTH)
+    numbers = {step.id: n for n, step in enumerate(chart.steps, 1)}
+    by_id = {step.id: step for step in chart.steps}
+    for source in (step for step in chart.steps if part_of[step.id] != number):
         for branch in source.next:
             target = by_id.get(branch.to)
             if target is not None and part_of[target.id] == number:
-                node = dot_id(f"from_{source.id}_{target.id}")
-                label = _connector(
-                    f"由 {numbers[source.id]}. {source.name} 转来", max(style.field_width, CONNECTOR_WIDTH)
-                )
-                yield f"  {node} [{CONNECTOR} label=<{label}>];"
+                node, label = dot_id(f"from_{source.id}_{target.id}"), f"由 {numbers[source.id]}. {source.name} 转来"
+                yield f"  {node} [{CONNECTOR} label=<{_connector(label, width)}>];"
                 yield f"  {node} -> {step_id(target)}{arrow(source, branch, target, style, labelled=False)};"
-    for step in mine:
+    for step in (step for step in chart.steps if part_of[step.id] == number):
         if not step.next:
             yield f"  {step_id(step)} -> {dot_id('end_' + step.id)};"
-        for branch in sorted(step.next, key=lambda b: part_of.get(b.to) != number):
+        for branch in layout.first_on_main_line(step):
             target = by_id.get(branch.to)
             if target is None or part_of[target.id] == number:
                 yield f"  {step_id(step)} -> {dot_id('s_' + branch.to)}{arrow(step, branch, target, style)};"
                 continue
-            node = dot_id(f"to_{step.id}_{target.id}")
-            label = _connector(f"转至 {numbers[target.id]}. {target.name}", max(style.field_width, CONNECTOR_WIDTH))
-            yield f"  {node} [{CONNECTOR} label=<{label}>];"
+            node, label = dot_id(f"to_{step.id}_{target.id}"), f"转至 {numbers[target.id]}. {target.name}"
+            yield f"  {node} [{CONNECTOR} label=<{_connector(label, width)}>];"
             yield f"  {step_id(step)} -> {node}{arrow(step, branch, target, style)};"
 
 
