@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from generator.core.edition import EditionPower
-from generator.core.model import CatalogueRecord, PowerRecord, Step, TimeLimit
+from generator.core.model import Branch, CatalogueRecord, PowerRecord, Step, TimeLimit
 from generator.outputs.flowchart.layout import Layout, plan
 from generator.outputs.flowchart.text import clean, dot_id, escape, width_of, wrap
 from generator.outputs.wording import ARROWS, limit_texts, step_days_text
@@ -90,19 +90,29 @@ def _nodes(rec: PowerRecord, steps: list[Step], unit: str, layout: Layout, style
     straight by one group, so that side branches share the rows or columns beside it."""
     yield f'  {START} [style="rounded,bold" group=main label=<{_start_label(rec, style)}>];'
     for number, step in enumerate(steps, 1):
-        group = " group=main" if step.id in layout.main else ""
-        order = " ordering=out" if step.id in layout.ordered else ""
-        yield f"  {_step_id(step)} [label=<{_step_label(number, step, unit, style)}>{group}{order}];"
-        if not step.next:
-            yield f"  {_end_id(step)} [{END_NODE}{group}];"
+        yield from step_nodes(number, step, unit, layout, style)
     if not steps:
         yield f'  "end" [{END_NODE} group=main];'
 
 
+def step_nodes(number: int, step: Step, unit: str, layout: Layout, style: Variant) -> Iterator[str]:
+    """A step's box, and its end when no arrow leaves it."""
+    group = " group=main" if step.id in layout.main else ""
+    order = " ordering=out" if step.id in layout.ordered else ""
+    yield f"  {step_id(step)} [label=<{_step_label(number, step, unit, style)}>{group}{order}];"
+    if not step.next:
+        yield f"  {_end_id(step)} [{END_NODE}{group}];"
+
+
 def _defaults(power: EditionPower, style: Variant) -> list[str]:
+    return defaults(style, _title_label(power) if style.full else "")
+
+
+def defaults(style: Variant, title: str = "") -> list[str]:
+    """The graph's, boxes' and arrows' attributes: direction, font, sizes, spacing (and the web chart's title)."""
     font = f'fontname="{FONT}"'
     look = f"{style.spacing} bgcolor=white"
-    look = f"labelloc=t {look} label=<{_title_label(power)}>" if style.full else look
+    look = f"labelloc=t {look} label=<{title}>" if title else look
     return [
         f'  graph [charset="UTF-8" rankdir={style.rankdir} {font} fontsize=11 {look}];',
         f'  node [{font} fontsize={style.sizes[0]} shape=box margin="0.08,0.04"];',
@@ -126,10 +136,15 @@ def _start_label(rec: PowerRecord, style: Variant) -> str:
     """How the procedure starts; on the web also the conditions (a sheet prints them beside the chart)."""
     trigger = rec.procedure.trigger if rec.procedure else None
     if not style.full:
-        return _column("启动", [escape(trigger or UNSTATED)], style.field_width)
+        return print_start(trigger, style)
     fields = [("方式", trigger), ("", TRIGGER_HINTS[trigger])] if trigger else [("方式", UNSTATED)]
     fields += [("条件" if n == 0 else "", f"· {text}") for n, text in enumerate(rec.conditions)] or [("条件", UNSTATED)]
     return _form("启动", fields)
+
+
+def print_start(trigger: str | None, style: Variant) -> str:
+    """The start's box on paper: how the procedure starts."""
+    return _column("启动", [escape(trigger or UNSTATED)], style.field_width)
 
 
 def _step_label(number: int, step: Step, unit: str, style: Variant) -> str:
@@ -213,23 +228,26 @@ def _edges(steps: list[Step], layout: Layout, style: Variant) -> Iterator[str]:
         yield f'  {START} -> "end";'
         return
     by_id = {step.id: step for step in steps}
-    yield f"  {START} -> {_step_id(steps[0])};"
+    yield f"  {START} -> {step_id(steps[0])};"
     for step in steps:
         if not step.next:
-            yield f"  {_step_id(step)} -> {_end_id(step)};"
-        branching = len(step.next) > 1
+            yield f"  {step_id(step)} -> {_end_id(step)};"
         for branch in layout.first_on_main_line(step):
-            target = by_id.get(branch.to)
-            styles = ["dashed"] if branching or branch.when else []
-            if target is not None and target.post != step.post:
-                styles.append("bold")
-            attrs = [f'style="{",".join(styles)}"'] if styles else []
-            if branch.when or branching:
-                attrs.append(f"label=<{_edge_label(branch.when or '其他情形', style.edge_width)}>")
-            suffix = f" [{' '.join(attrs)}]" if attrs else ""
-            yield f"  {_step_id(step)} -> {dot_id('s_' + branch.to)}{suffix};"
+            yield f"  {step_id(step)} -> {dot_id('s_' + branch.to)}{arrow(step, branch, by_id.get(branch.to), style)};"
     for above, below in layout.stacked:
         yield f"  {dot_id('end_' + above)} -> {dot_id('s_' + below)} [style=invis weight=10];"
+
+
+def arrow(step: Step, branch: Branch, target: Step | None, style: Variant, labelled: bool = True) -> str:
+    """An arrow's attributes: dashed for a branch, bold for a hand-off to another post, the branch's condition."""
+    branching = len(step.next) > 1
+    styles = ["dashed"] if branching or branch.when else []
+    if target is not None and target.post != step.post:
+        styles.append("bold")
+    attrs = [f'style="{",".join(styles)}"'] if styles else []
+    if labelled and (branch.when or branching):
+        attrs.append(f"label=<{_edge_label(branch.when or '其他情形', style.edge_width)}>")
+    return f" [{' '.join(attrs)}]" if attrs else ""
 
 
 def _edge_label(text: str, width: int) -> str:
@@ -237,7 +255,7 @@ def _edge_label(text: str, width: int) -> str:
     return f'<TABLE BORDER="0" CELLPADDING="3" CELLSPACING="0"><TR><TD>{_lines(wrap(text, width))}</TD></TR></TABLE>'
 
 
-def _step_id(step: Step) -> str:
+def step_id(step: Step) -> str:
     return dot_id(f"s_{step.id}")
 
 

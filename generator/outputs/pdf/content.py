@@ -82,6 +82,8 @@ class PowerSheet:
     card_svg: str = ""  # the flowchart, top to bottom for the card's side column
     poster_svg: str = ""  # the flowchart, left to right across the poster
     chart_label: str = ""
+    parts: tuple[str, ...] = ()  # the sheet's chart in parts, when it is too long to print whole (pages.py)
+    parts_across: bool = False  # the parts run top to bottom, side by side (else left to right, one under another)
 
 
 def power_sheet(power: EditionPower, catalogue: CatalogueRecord) -> PowerSheet:

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from generator.outputs.bidi import visible_controls
 from generator.outputs.pdf.content import Booklet, Chapter, PowerSheet
 from generator.outputs.pdf.layout import LEGEND, card_layout, poster_layout
+from generator.outputs.pdf.pages import chart_parts
 from generator.outputs.pdf.qr import qr_uri
 
 
@@ -43,6 +44,7 @@ def environment() -> Environment:
         qr_uri=qr_uri,
         card_layout=card_layout,
         poster_layout=poster_layout,
+        chart_parts=lambda sheet, kind: chart_parts(kind, sheet),
     )
     env.globals["legend_keys"] = LEGEND
     return env

@@ -15,10 +15,20 @@ from pathlib import Path
 from typing import Protocol
 
 from generator.outputs.flowchart import render_svgs
+from generator.outputs.flowchart.dot import ChartVariant
+from generator.outputs.flowchart.parts import PrintChart, most_parts, part_sources
 from generator.outputs.pdf.content import Chapter, PowerSheet
 from generator.outputs.pdf.html import chapter_html
 from generator.outputs.pdf.join import join
+from generator.outputs.pdf.pages import chart_parts, pages, whole_fits
 from generator.outputs.pdf.render import render_chapter, render_frame, render_sheets
+
+# How a chart too long to print whole is cut, tried in this order: the poster's rows left to right, then columns
+# top to bottom; the card's columns, then rows. Each in 2, 3 ... parts, at most MOST_PARTS.
+PARTS: dict[str, tuple[ChartVariant, ...]] = {"card": ("print-tall", "print"), "poster": ("print", "print-tall")}
+MOST_PARTS = 8
+COMFORTABLE_PT = {"card": 10.5, "poster": 14.0}  # chart text as large as the card's, the poster's legend
+UNFIT = 1000  # the pages of parts too large for a page at the least text size: any other way is better
 
 
 class Job(Protocol):
@@ -27,10 +37,12 @@ class Job(Protocol):
 
 @dataclass(frozen=True)
 class SheetSource:
-    """A card or poster as planned: the sheet without its chart, and the DOT source of the chart it prints."""
+    """A card or poster as planned: the sheet without its chart, the DOT source of the chart it prints, and what
+    that chart is drawn from, to draw it in parts if it is too long to print whole."""
 
     sheet: PowerSheet
     dot: str
+    chart: PrintChart
 
 
 def with_charts(kind: str, sources: Sequence[SheetSource], chart_cache: Path) -> list[PowerSheet]:
@@ -38,7 +50,47 @@ def with_charts(kind: str, sources: Sequence[SheetSource], chart_cache: Path) ->
     charts = render_svgs(
         {s.sheet.code: s.dot for s in sources}, chart_cache, {s.sheet.code: s.sheet.chart_label for s in sources}
     )
-    return [dataclasses.replace(s.sheet, **{f"{kind}_svg": charts[s.sheet.code]}) for s in sources]
+    sheets = [dataclasses.replace(s.sheet, **{f"{kind}_svg": charts[s.sheet.code]}) for s in sources]
+    long = [s for s in sheets if not whole_fits(kind, s)]
+    parted = in_parts(kind, long, {s.sheet.code: s.chart for s in sources}, chart_cache) if long else {}
+    return [parted.get(s.code, s) for s in sheets]
+
+
+def in_parts(
+    kind: str, sheets: Sequence[PowerSheet], charts: dict[str, PrintChart], chart_cache: Path
+) -> dict[str, PowerSheet]:
+    """These sheets with their charts in parts (pages.py): of the ways of cutting (PARTS), the one that takes the
+    fewest pages and, of those, draws the largest text; the first that fits one page with its text at
+    COMFORTABLE_PT ends the search. One `dot` run for all the sheets at a time."""
+    todo = {s.code: iter(_cuts(kind, charts[s.code])) for s in sheets}
+    by_code = {s.code: s for s in sheets}
+    current = {code: first for code, cuts in todo.items() if (first := next(cuts, None)) is not None}
+    best: dict[str, tuple[tuple[int, float], PowerSheet]] = {}  # the fewest pages, then the largest text, yet
+    while current:
+        dots = {(code, n): dot for code, chart in current.items() for n, dot in enumerate(part_sources(*chart))}
+        labels = {f"{code}#{n}": f"{by_code[code].chart_label}(第 {n + 1} 段)" for code, n in dots}
+        svgs = render_svgs({f"{code}#{n}": dot for (code, n), dot in dots.items()}, chart_cache, labels)
+        for code, (chart, count) in list(current.items()):
+            parts = tuple(svgs[f"{code}#{n}"] for n in range(count) if f"{code}#{n}" in svgs)
+            sheet = dataclasses.replace(by_code[code], parts=parts, parts_across=chart.variant == "print-tall")
+            drawn = chart_parts(kind, sheet)
+            taken = (pages(kind, sheet) or UNFIT) + drawn.overleaf
+            rank = (taken, -drawn.text_pt)
+            if code not in best or rank < best[code][0]:
+                best[code] = (rank, sheet)
+            following = next(todo[code], None)
+            if (taken == 1 and -rank[1] >= COMFORTABLE_PT[kind]) or following is None:
+                del current[code]
+            else:
+                current[code] = following
+    return {code: sheet for code, (_, sheet) in best.items()}
+
+
+def _cuts(kind: str, chart: PrintChart) -> Iterator[tuple[PrintChart, int]]:
+    """The ways to cut a sheet's chart, in the order they are tried: its variants, then more and more parts."""
+    for variant in PARTS[kind]:
+        drawn = dataclasses.replace(chart, variant=variant)
+        yield from ((drawn, count) for count in range(2, min(most_parts(drawn), MOST_PARTS) + 1))
 
 
 @dataclass(frozen=True)

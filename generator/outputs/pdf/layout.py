@@ -83,14 +83,23 @@ def scale_to_fit(svg: str, box_w_mm: float, box_h_mm: float, grow: float = GROW)
 
 def fit(svg: str, box_w_mm: float, box_h_mm: float, grow: float = GROW) -> ChartImage:
     """The chart scaled to fit the box, keeping its proportions; its <svg> gets an intrinsic size."""
+    return scaled(svg, scale_to_fit(svg, box_w_mm, box_h_mm, grow))
+
+
+def scaled(svg: str, scale: float) -> ChartImage:
+    """The chart drawn at scale times its natural size; its <svg> gets an intrinsic size."""
     width, height = natural_size(svg)
-    scale = scale_to_fit(svg, box_w_mm, box_h_mm, grow)
     tag = _SVG_TAG.search(svg)
     if tag is not None:
         opening = _SIZE_ATTR.sub("", tag.group(0))
         opening = opening[:-1] + f' width="{width:.2f}pt" height="{height:.2f}pt">'
         svg = svg[: tag.start()] + opening + svg[tag.end() :]
     return ChartImage(svg, round(width * scale, 2), round(height * scale, 2))
+
+
+def drawn_text_pt(svg: str, image: ChartImage) -> float:
+    """The size of the chart's smallest text as drawn on paper."""
+    return text_size(svg) * image.width_pt / natural_size(svg)[0]
 
 
 def text_width(text: str) -> float:

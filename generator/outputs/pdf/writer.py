@@ -19,6 +19,7 @@ from pathlib import Path
 from generator.core.edition import Edition
 from generator.core.progress import Progress, Silent
 from generator.outputs.flowchart import chart_label, dot_source
+from generator.outputs.flowchart.parts import print_chart
 from generator.outputs.flowchart.render import chart_digest, prune_cache
 from generator.outputs.pdf.content import Booklet, booklet, power_sheet
 from generator.outputs.pdf.html import booklet_html
@@ -102,6 +103,7 @@ def sheet_sources(edition: Edition, kind: str) -> list[SheetSource]:
         SheetSource(
             dataclasses.replace(power_sheet(power, edition.catalogue), chart_label=chart_label(power)),
             dot_source(power, edition.catalogue, variant=CHART_VARIANTS[kind]),
+            print_chart(power, CHART_VARIANTS[kind]),
         )
         for power in edition.powers()
     ]
