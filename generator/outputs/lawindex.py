@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.core.edition import Edition, EditionPower
+from generator.core.edition import Edition, EditionDepartment, EditionPower
 from generator.core.laws import Law, law_key
 
 
@@ -26,3 +26,22 @@ def cited_laws(edition: Edition) -> list[CitedLaw]:
             if not entry.powers or entry.powers[-1] is not power:
                 entry.powers.append(power)
     return [found[key] for key in sorted(found)]
+
+
+@dataclass(frozen=True)
+class LawRow:
+    """One power citing one law: a row of a department's part of a long law index."""
+
+    name: str
+    law: Law | None
+    power: EditionPower
+
+
+def law_rows(edition: Edition, dept: EditionDepartment) -> list[LawRow]:
+    """A department's rows of the law index, by law, then code."""
+    rows = {
+        (law_key(b.law), p.code): LawRow(law_key(b.law), edition.laws.get(law_key(b.law)), p)
+        for p in dept.powers
+        for b in p.record.basis
+    }
+    return [rows[key] for key in sorted(rows)]

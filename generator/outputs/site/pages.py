@@ -23,7 +23,7 @@ from generator.core.model import CatalogueRecord, PowerRecord, Revision, Step
 from generator.outputs import wording
 from generator.outputs.bidi import visible_controls
 from generator.outputs.flowchart import chart_label, dot_source, render_svgs
-from generator.outputs.lawindex import cited_laws
+from generator.outputs.lawindex import cited_laws, law_rows
 from generator.outputs.opendata import downloads, updated
 from generator.outputs.site.shells import Page, parse_page
 from generator.outputs.site.splits import by_category, by_department, category_shares, is_long, part_pages
@@ -301,6 +301,7 @@ def section_pages(edition: Edition, page: Callable[..., str]) -> dict[str, str]:
     withheld = by_department(edition, wording.WITHHELD, _withheld_of)
     fees = by_department(edition, wording.FEES, _fees_of)
     discretion = by_department(edition, wording.DISCRETION, _penalties_of, _violations)
+    laws = by_department(edition, wording.LAWS, lambda dept: law_rows(edition, dept))
     pages = {
         wording.page_path(wording.HOME): page("home.md.j2", "", changes=changes_of(edition, LATEST_ON_HOME)),
         wording.page_path(wording.DEPARTMENTS): page("departments.md.j2", "../"),
@@ -316,10 +317,11 @@ def section_pages(edition: Edition, page: Callable[..., str]) -> dict[str, str]:
             "changes.md.j2", "../", changes=changes_of(edition, LATEST_ON_CHANGES), limit=LATEST_ON_CHANGES
         ),
         wording.page_path(wording.DATA): page("opendata.md.j2", "../", data=downloads(edition), updated=updated(edition)),
-        wording.page_path(wording.LAWS): page("laws.md.j2", "../", laws=cited_laws(edition)),
+        wording.page_path(wording.LAWS): page("laws.md.j2", "../", laws=cited_laws(edition), parts=laws),
     }
     pages |= part_pages(page, "withheld_part.md.j2", withheld)
     pages |= part_pages(page, "fees_part.md.j2", fees)
+    pages |= part_pages(page, "laws_part.md.j2", laws)
     return pages | part_pages(page, "discretion_part.md.j2", discretion)
 
 
