@@ -88,6 +88,10 @@ def test_catalogue_json_conforms_to_its_schema(files, edition):
     assert [p["code"] for p in data["powers"]] == [p.code for p in edition.powers()]
     assert [sorted(w) for w in data["withheld"]] == [["category", "code", "name", "reason"]] * len(edition.withheld())
     assert schema["version"] == data["schema_version"]
+    laws = {law["name"]: law for law in data["laws"]}
+    assert laws["中华人民共和国行政处罚法"]["effective"] == "2021-07-15"  # from powers/_laws.yaml
+    cited = {b.law.strip("《》") for p in edition.powers() for b in p.record.basis}
+    assert set(laws) == cited
     wrong = copy.deepcopy(data)
     wrong["powers"][0]["time_limit"] = {"unit": "小时"}
     with pytest.raises(jsonschema.ValidationError):

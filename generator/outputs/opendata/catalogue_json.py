@@ -13,11 +13,27 @@ from typing import Any
 from generator.core.edition import Edition, EditionDepartment, EditionPower
 from generator.core.model import CatalogueRecord, DepartmentRecord, PowerRecord
 from generator.outputs import wording
+from generator.outputs.lawindex import cited_laws
 from generator.outputs.opendata.common import Download, data_url, json_bytes, site_root, updated
 
 SCHEMA_VERSION = "1.0.0"
 CATALOGUE_FILE, SCHEMA_FILE = "catalogue.json", "catalogue.schema.json"
 JSON_SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+LAW_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["name", "effective", "note", "powers"],
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string", "title": "法律法规名称"},
+        "effective": {
+            "type": ["string", "null"],
+            "format": "date",
+            "title": "最近修改施行日期(_laws.yaml 未登记时为 null)",
+        },
+        "note": {"type": ["string", "null"], "title": "说明"},
+        "powers": {"type": "array", "items": {"type": "string"}, "title": "引用它的公开事项的编码"},
+    },
+}
 
 
 def power_data(edition: Edition, power: EditionPower) -> dict[str, Any]:
@@ -44,17 +60,31 @@ def catalogue_data(edition: Edition) -> dict[str, Any]:
         "departments": [department_data(edition, d) for d in edition.departments],
         "powers": [power_data(edition, p) for p in edition.powers()],
         "withheld": [{"code": w.code, "name": w.name, "category": w.category, "reason": w.reason} for w in withheld],
+        "laws": laws_data(edition),
     }
+
+
+def laws_data(edition: Edition) -> list[dict[str, Any]]:
+    """The law index: every law public powers cite, its latest amendment (_laws.yaml) and the powers citing it."""
+    return [
+        {
+            "name": cited.name,
+            "effective": cited.law.effective.isoformat() if cited.law else None,
+            "note": cited.law.note if cited.law else None,
+            "powers": [p.code for p in cited.powers],
+        }
+        for cited in cited_laws(edition)
+    ]
 
 
 def catalogue_file(edition: Edition) -> Download:
     return Download(
         CATALOGUE_FILE,
-        "完整清单(JSON)",
+        "完整清单（JSON）",
         "application/json",
         "JSON",
-        "全部公开事项的全部字段(监督制约、投诉举报途径已与部门和发布机关的合并)、各部门信息,"
-        "以及涉密不宜公开事项的编码、名称、类别和不公开理由;字段见 catalogue.schema.json",
+        "全部公开事项的全部字段（监督制约、投诉举报途径已与部门和发布机关的合并）、各部门信息、"
+        "涉密不宜公开事项的编码、名称、类别和不公开理由，以及法律依据索引；字段见 catalogue.schema.json",
         json_bytes(catalogue_data(edition)),
     )
 
@@ -83,20 +113,21 @@ def catalogue_schema(edition: Edition) -> dict[str, Any]:
     return {
         "$schema": JSON_SCHEMA_DRAFT,
         "$id": data_url(edition, SCHEMA_FILE),
-        "title": "行政权力清单开放数据(catalogue.json)",
-        "description": "公开版权力清单的完整数据;字段含义见网站「字段说明」页。",
+        "title": "行政权力清单开放数据（catalogue.json）",
+        "description": "公开版权力清单的完整数据；字段含义见网站「字段说明」页。",
         "version": SCHEMA_VERSION,
         "type": "object",
-        "required": ["schema_version", "updated", "catalogue", "departments", "powers", "withheld"],
+        "required": ["schema_version", "updated", "catalogue", "departments", "powers", "withheld", "laws"],
         "additionalProperties": False,
         "properties": {
             "$schema": {"type": "string", "format": "uri"},
             "schema_version": {"const": SCHEMA_VERSION, "title": "数据格式版本"},
-            "updated": {"type": "string", "format": "date", "title": "数据更新日期(最近一次修订)"},
+            "updated": {"type": "string", "format": "date", "title": "数据更新日期（最近一次修订）"},
             "catalogue": {**catalogue, "title": "发布机关"},
             "departments": {"type": "array", "title": "部门", "items": {"$ref": "#/$defs/Department"}},
             "powers": {"type": "array", "title": "公开的权力事项", "items": {"$ref": "#/$defs/Power"}},
             "withheld": {"type": "array", "title": "涉密不宜公开事项", "items": withheld},
+            "laws": {"type": "array", "title": "法律依据索引", "items": LAW_SCHEMA},
         },
         "$defs": defs,
     }
@@ -105,9 +136,9 @@ def catalogue_schema(edition: Edition) -> dict[str, Any]:
 def schema_file(edition: Edition) -> Download:
     return Download(
         SCHEMA_FILE,
-        "数据格式说明(JSON Schema)",
+        "数据格式说明（JSON Schema）",
         "application/schema+json",
         "JSON Schema",
-        f"catalogue.json 的 JSON Schema(2020-12),带中文字段名;数据格式版本 {SCHEMA_VERSION}",
+        f"catalogue.json 的 JSON Schema（2020-12），带中文字段名；数据格式版本 {SCHEMA_VERSION}",
         json_bytes(catalogue_schema(edition)),
     )

@@ -148,11 +148,11 @@ def cpsv_document(edition: Edition) -> dict[str, Any]:
 def cpsv_file(edition: Edition) -> Download:
     return Download(
         CPSV_FILE,
-        "公共服务描述(CPSV-AP 3.2,JSON-LD)",
+        "公共服务描述（CPSV-AP 3.2，JSON-LD）",
         "application/ld+json",
         "JSON-LD",
-        "每个公开事项一个 CPSV-AP 3.2 PublicService(编码、名称、说明、实施部门、权力依据、收费、办理渠道、"
-        "办理条件、申请材料),符合官方 SHACL 约束;@context 写在文件内,离线也能解析。"
-        "以工作日计的时限无法写成 xsd:duration,写在说明中;即办和以自然日计的承诺时限写作 processingTime",
+        "每个公开事项一个 CPSV-AP 3.2 PublicService（编码、名称、说明、实施部门、权力依据、收费、办理渠道、"
+        "办理条件、申请材料），符合官方 SHACL 约束；@context 写在文件内，离线也能解析。"
+        "以工作日计的时限无法写成 xsd:duration，写在说明中；即办和以自然日计的承诺时限写作 processingTime",
         json_bytes(cpsv_document(edition)),
     )

@@ -88,9 +88,9 @@ def dcat_document(edition: Edition, files: list[Download]) -> dict[str, Any]:
 def dcat_file(edition: Edition, files: list[Download]) -> Download:
     return Download(
         DCAT_FILE,
-        "数据集描述(DCAT-AP,JSON-LD)",
+        "数据集描述（DCAT-AP，JSON-LD）",
         "application/ld+json",
         "JSON-LD",
-        "本数据集和以上各文件的 DCAT-AP 描述(媒体类型、字节数、更新日期),供数据目录和开放数据平台汇聚",
+        "本数据集和以上各文件的 DCAT-AP 描述（媒体类型、字节数、更新日期），供数据目录和开放数据平台汇聚",
         json_bytes(dcat_document(edition, files)),
     )

@@ -42,11 +42,11 @@ def csv_text(edition: Edition) -> str:
 def csv_file(edition: Edition) -> Download:
     return Download(
         CSV_FILE,
-        "职权目录(CSV)",
+        "职权目录（CSV）",
         "text/csv",
         "CSV",
-        "每个公开事项一行,列的顺序同职权目录(项目名称、权力编码、权力类别、权力依据、公开形式、公开范围、公开时间、"
-        "收费及依据标准、承办科室和负责人),其后是法定时限、承诺时限、实施部门、状态和页面地址;"
-        "UTF-8 编码(带 BOM),可用 Excel 或 WPS 直接打开",
+        "每个公开事项一行，列的顺序同职权目录（项目名称、权力编码、权力类别、权力依据、公开形式、公开范围、公开时间、"
+        "收费及依据标准、承办科室和负责人），其后是法定时限、承诺时限、实施部门、状态和页面地址；"
+        "UTF-8 编码（带 BOM），可用 Excel 或 WPS 直接打开",
         ("\ufeff" + csv_text(edition)).encode("utf-8"),
     )
