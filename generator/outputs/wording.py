@@ -100,7 +100,7 @@ def status_notice(record: PowerRecord) -> str:
     if record.status not in HALTED:
         return ""
     done = "暂停实施" if record.status == "暂停" else "取消"
-    why = f":{record.revisions[-1].note}" if record.revisions else ""
+    why = ":" + record.revisions[-1].note.rstrip("。") if record.revisions else ""
     return f"本事项已于 {web_date(record.last_revised)} {done}{why}。"
 
 
