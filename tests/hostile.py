@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from canary import _ENUMS, full_power
-from factory import CATALOGUE, department, write_catalogue
+from factory import CATALOGUE, department, dump, write_catalogue
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -88,4 +88,6 @@ def hostile_catalogue(root: Path) -> tuple[Path, list[str]]:
         for name, code in [("行政处罚", "CF"), (odd_category, "XK"), ("行政检查", "JC"), ("内部管理", "NB")]
     ]
     write_catalogue(root, {FOLDER: (dept, [penalty, permit, secret])}, catalogue)
+    law = {"name": penalty["basis"][0]["law"], "effective": "2024-01-01", "note": planter.text("LAWNOTE")}
+    dump(root / "_laws.yaml", {"laws": [law]})  # the law index page shows the law's note
     return root, planter.planted

@@ -1,5 +1,6 @@
 """Nothing leaks: canaries planted in every field of confidential and internal-scope powers appear in
-no public output: pages, charts, search index (files and queries), sitemap, PDFs, exports."""
+no public output: pages, charts, search index (files and queries), sitemap, PDFs, exports, open data files
+(JSON, CSV, CPSV-AP, DCAT), Atom feeds and the law index."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from canary import canary_catalogue
 from click.testing import CliRunner
 from sitetools import CHROMIUM, CHROMIUM_ARGS, serve
@@ -42,10 +44,24 @@ def _corpus(out: Path) -> dict[str, str]:
     return corpus
 
 
+def list_withheld_laws(root: Path) -> list[str]:
+    """A law index naming every law the confidential and internal powers cite (canaries), with a canary note:
+    the site's 法律依据索引 must list none of them, since no public power cites them."""
+    laws = []
+    for path in sorted(root.glob("tjj/FX*.yaml")):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if record.get("confidential") or record["disclosure"]["scope"] == "部门内部":
+            laws += [b["law"] for b in record["basis"]]
+    entries = [{"name": law, "effective": "2024-03-01", "note": "CANARYLAWNOTEQ"} for law in laws]
+    (root / "_laws.yaml").write_text(yaml.safe_dump({"laws": entries}, allow_unicode=True), encoding="utf-8")
+    return ["CANARYLAWNOTEQ"]
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     work = tmp_path_factory.mktemp("leak")
     root, never, public = canary_catalogue(work / "powers")
+    never = [*never, *list_withheld_laws(root)]
     out = work / "site"
     result = subprocess.run(
         [sys.executable, "-m", "generator", "build", "--powers", str(root), "--out", str(out)],
@@ -62,8 +78,11 @@ def test_outputs_were_built_and_hold_the_public_fields(built):
     out, _, public = built
     corpus = _corpus(out)
     kinds = {Path(name).suffix for name in corpus}
-    assert {".html", ".pdf", ".xlsx", ".gz"} <= kinds, kinds
+    assert {".html", ".pdf", ".xlsx", ".gz", ".json", ".csv", ".jsonld", ".xml"} <= kinds, kinds
     assert any(name.startswith("pagefind/") for name in corpus)
+    news = ["data/catalogue.json", "data/catalogue.csv", "data/cpsv-ap.jsonld", "data/dcat.jsonld", "feed.xml"]
+    assert set(news) | {"departments/tjj/feed.xml", "laws/index.html", "data/index.html"} <= corpus.keys()
+    assert all(text.lower() in corpus["data/catalogue.json"] for text in public)  # the withheld list's fields
     everything = "\n".join(corpus.values())
     for text in public:  # the four public fields of the confidential power are published: the test can see
         assert text.lower() in everything

@@ -12,11 +12,12 @@ import zipfile
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
-from hostile import FOLDER, JINJA_RESULT, PIECES, SITE_URL, hostile_catalogue
+from hostile import FOLDER, JINJA_RESULT, PIECES, SCRIPT, SITE_URL, hostile_catalogue
 from linkcheck import URL_ATTRIBUTES, broken_links, html_links
 from pypdf import PdfReader
 from site_catalogues import FIXTURE
@@ -116,6 +117,9 @@ def test_no_page_runs_or_loads_anything_from_the_data(built):
             scheme = urlsplit("".join(link.split())).scheme.lower()
             assert scheme in ("", "http", "https"), (path, link)
         for script in page.find_all("script"):  # the theme's; site_url reaches one only percent-encoded
+            if script.get("type") == "application/ld+json":  # data, not code: nothing in it may end the element
+                assert "<" not in script.string and json.loads(script.string)["@type"] == "GovernmentService", path
+                continue
             assert not [raw for raw in RAW_IN_SCRIPTS if raw in script.get_text()], path
             assert script.get("src") is None or not urlsplit(script["src"]).netloc, path
         active = [t.name for t in page.find_all(ACTIVE) if t.name in ("img", "iframe", "object", "embed", "base")]
@@ -156,6 +160,32 @@ def test_hostile_urls_and_folder_names_stay_inside_their_attributes(built):
 
 def test_hostile_pages_are_valid_html(built):
     assert nu_errors(pages(built.site)) == []
+
+
+def test_json_ld_of_a_power_page_holds_the_text_as_written(built):
+    page = soup(built.site / "powers" / "FX01TJ-CF-0001" / "index.html")
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    assert data["identifier"] == "FX01TJ-CF-0001" and data["name"] == built.planted[1]
+    assert data["url"].startswith("https://qlqd.example.gov.cn/%22%3E%3Cscript%3E")
+
+
+# ---- open data and feeds ------------------------------------------------------------------------------
+
+
+def test_open_data_holds_the_text_exactly_and_feeds_as_text(built):
+    data = json.loads((built.site / "data" / "catalogue.json").read_text(encoding="utf-8"))
+    values = json.dumps(data, ensure_ascii=False)
+    missing = [text for text in built.planted if json.dumps(text, ensure_ascii=False)[1:-1] not in values]
+    assert missing == []  # exactly as written, bidi controls included (as \u escapes in the file)
+    for name in ("cpsv-ap.jsonld", "dcat.jsonld", "catalogue.schema.json"):
+        json.loads((built.site / "data" / name).read_text(encoding="utf-8"))
+    rows = (built.site / "data" / "catalogue.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK(" in rows and "\n=HYPERLINK" not in rows  # a formula is shown, never run
+    feeds = [built.site / "feed.xml", built.site / "departments" / FOLDER / "feed.xml"]
+    for path in feeds:
+        root = ElementTree.fromstring(path.read_bytes())
+        titles = [e.findtext("{http://www.w3.org/2005/Atom}title") for e in root]
+        assert any(SCRIPT in (t or "") for t in titles), path  # markup stays text
 
 
 # ---- charts -----------------------------------------------------------------------------------------

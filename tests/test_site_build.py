@@ -86,8 +86,12 @@ def test_confidential_powers_appear_only_as_the_four_fields(site):
         assert "机密甲" not in text, path  # words only in its unpublished fields
         if CONFIDENTIAL in text:
             holding.append(path.relative_to(site).as_posix())
-    assert holding == ["departments/tjj/index.html", "withheld/index.html"]
-    for name in holding:
+    assert holding == ["data/catalogue.json", "departments/tjj/index.html", "withheld/index.html"]
+    withheld = json.loads((site / "data" / "catalogue.json").read_text(encoding="utf-8"))["withheld"]
+    assert [w for w in withheld if w["code"] == CONFIDENTIAL] == [
+        {"code": CONFIDENTIAL, "name": "涉密统计资料保管检查", "category": "行政检查", "reason": "涉及国家秘密"}
+    ]
+    for name in holding[1:]:
         row = next(tr for tr in soup(site / name).select("tbody tr") if CONFIDENTIAL in tr.get_text())
         assert [td.get_text() for td in row.find_all("td")] == [
             CONFIDENTIAL,
@@ -173,7 +177,10 @@ def test_hostile_text_stays_inert_in_the_built_pages(tmp_path):
     page = soup(out / "powers" / "FX01TJ-CF-0001" / "index.html")
     assert page.title.get_text() == f"{shown} - {shown}行政权力清单"
     assert page.h1.get_text() == shown
-    assert "alert(1)" not in "".join(s.get_text() for s in page.find_all("script"))
+    code = [s for s in page.find_all("script") if s.get("type") != "application/ld+json"]
+    assert "alert(1)" not in "".join(s.get_text() for s in code)
+    [data] = page.find_all("script", type="application/ld+json")  # data: its text as written, but no element end
+    assert "<" not in data.string and json.loads(data.string)["name"] == PAYLOAD
     assert not [a["href"] for a in page.find_all("a", href=True) if a["href"].startswith("javascript")]
     assert "1337" not in page.get_text() and "\u202e" not in page.decode()
     assert page.get_text().count(shown) >= 20

@@ -293,3 +293,24 @@ def test_outside_a_repository(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("diff", "HEAD~1", FIXTURE)
     assert result.exit_code == 1 and "当前目录也不在 Git 仓库中" in result.output
+
+
+def test_a_law_amendment_lists_the_powers_it_makes_due(tmp_path):
+    new = copy_catalogue(tmp_path)
+    laws = "laws:\n  - name: 中华人民共和国统计法\n    effective: 2024-09-13\n"
+    (new / "_laws.yaml").write_text(laws, encoding="utf-8")
+    citing = sorted(p.stem for p in (new / "tjj").glob("FX*.yaml") if "统计法" in p.read_text(encoding="utf-8"))
+    report = json.loads(run("diff", FIXTURE, new, "--format", "json").stdout)
+    [law] = report["laws"]
+    assert (law["law"], law["before"], law["after"], law["deadline"]) == (
+        "中华人民共和国统计法",
+        "",
+        "2024-09-13",
+        "2024-10-17",
+    )
+    assert [p["code"] for p in law["due"]] == citing and citing
+    text = run("diff", FIXTURE, new).stdout
+    assert "**中华人民共和国统计法** 修改施行:2024-09-13(新登记);引用它的事项最迟应在 2024-10-17 修订" in text
+    again = new.parent / "again"
+    shutil.copytree(new, again)
+    assert json.loads(run("diff", new, again, "--format", "json").stdout)["laws"] == []  # unchanged: nothing

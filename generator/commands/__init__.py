@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -34,12 +35,15 @@ def main() -> None:
 @powers_option
 @click.option("--strict", is_flag=True, help="有警告时也以 1 退出")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式")
-def check(paths: tuple[Path, ...], powers: Path, strict: bool, fmt: str) -> None:
+@click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="按这一天检查期限,如 2026-03-01(默认今天)"
+)
+def check(paths: tuple[Path, ...], powers: Path, strict: bool, fmt: str, today: dt.datetime | None) -> None:
     """检查权力清单,列出所有错误和警告。
 
     PATHS 可以是权力清单目录(默认 --powers),也可以是其中的部门目录或记录文件(可写多个):
     按整个清单检查,只列出这些目录和文件的问题。"""
-    checked = check_paths(list(paths) or [powers])
+    checked = check_paths(list(paths) or [powers], today.date() if today else None)
     report = checked.report
     print_report(report, report.records, as_json=fmt == "json")
     for folder, errors in checked.elsewhere.items():

@@ -10,6 +10,7 @@ from generator.core.model import CatalogueRecord, Complaint, DepartmentRecord, P
 from generator.core.yamlsafe import Parsed
 
 if TYPE_CHECKING:
+    from generator.core.laws import Laws
     from generator.core.ledger import Ledger
 
 
@@ -40,6 +41,7 @@ class Catalogue:
     record: CatalogueRecord
     departments: list[Department]
     ledger: Ledger | None = None  # _codes.yaml; None when the catalogue has none (or it is unreadable)
+    laws: Laws | None = None  # _laws.yaml; None when the catalogue has none (or it is unreadable)
 
     def powers(self) -> Iterator[tuple[Department, Power]]:
         for dept in self.departments:

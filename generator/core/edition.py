@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from generator.core.catalogue import Catalogue, complaints_for, supervision_for
+from generator.core.laws import Law
 from generator.core.model import CatalogueRecord, Complaint, DepartmentRecord, PowerRecord, Supervisor
 
 EditionKind = Literal["public", "internal"]
@@ -51,6 +52,7 @@ class Edition:
     kind: EditionKind
     catalogue: CatalogueRecord
     departments: list[EditionDepartment]
+    laws: dict[str, Law] = field(default_factory=dict)  # _laws.yaml by law_key: names and dates of laws, no record
 
     def powers(self) -> list[EditionPower]:
         return [p for d in self.departments for p in d.powers]
@@ -80,4 +82,5 @@ def make_edition(catalogue: Catalogue, kind: EditionKind = "public") -> Edition:
             com = complaints_for(catalogue.record, dept.record, rec)
             out.powers.append(EditionPower(rec, dept.slug, dept.record, sup, com))
         departments.append(out)
-    return Edition(kind, catalogue.record, departments)
+    laws = catalogue.laws.by_name() if catalogue.laws else {}
+    return Edition(kind, catalogue.record, departments, laws)

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from generator.core.catalogue import Catalogue, Department, Power
 from generator.core.fieldnames import description_of, dotted, title_of, unknown_key_hint
+from generator.core.laws import LAWS_FILE, Laws, LawsRecord
 from generator.core.ledger import LEDGER_FILE, Ledger, LedgerRecord
 from generator.core.model import CatalogueRecord, DepartmentRecord, PowerRecord, Record
 from generator.core.problems import Problem, Report, problem
@@ -265,6 +266,7 @@ def _load(root: Path) -> tuple[Catalogue | None, Report]:
     walker = _Walker(root, report)
     cat_record = _load_catalogue_file(root, walker, report)
     ledger = _load_ledger(root, walker, report)
+    laws = _load_laws(root, walker, report)
     departments, power_files = [], []
     for entry in walker.entries(root):
         if entry.is_dir():
@@ -273,12 +275,12 @@ def _load(root: Path) -> tuple[Catalogue | None, Report]:
             files = _power_files(entry, walker)
             dept.files = [walker.rel(path) for path in files]
             power_files.extend((dept, path, rel) for path, rel in zip(files, dept.files, strict=True))
-        elif walker.yaml_file(entry) and entry.name not in (CATALOGUE_FILE, LEDGER_FILE):
+        elif walker.yaml_file(entry) and entry.name not in (CATALOGUE_FILE, LEDGER_FILE, LAWS_FILE):
             report.add(problem("E013", walker.rel(entry)))
     _load_powers(power_files, report)
     if cat_record is None:
         return None, report
-    return Catalogue(cat_record, departments, ledger), report
+    return Catalogue(cat_record, departments, ledger, laws), report
 
 
 def _load_ledger(root: Path, walker: _Walker, report: Report) -> Ledger | None:
@@ -288,6 +290,15 @@ def _load_ledger(root: Path, walker: _Walker, report: Report) -> Ledger | None:
         return None
     record, source = read_record(LedgerRecord, path, LEDGER_FILE, report)
     return Ledger(record, source) if record else None
+
+
+def _load_laws(root: Path, walker: _Walker, report: Report) -> Laws | None:
+    """The law index _laws.yaml, when the catalogue has one (see laws.py)."""
+    path = root / LAWS_FILE
+    if not path.is_file() or not walker.allowed(path):
+        return None
+    record, source = read_record(LawsRecord, path, LAWS_FILE, report)
+    return Laws(record, source) if record else None
 
 
 def _load_catalogue_file(root: Path, walker: _Walker, report: Report) -> CatalogueRecord | None:

@@ -73,6 +73,7 @@ class CatalogueRecord(Record):
     supervision: list[Supervisor] = F("监督制约", "所有事项默认的监督机构及联系方式", default_factory=list)
     complaints: list[Complaint] = F("投诉举报途径", "所有事项默认的投诉渠道", default_factory=list)
     categories: list[CategoryDef] | None = F("权力类别", "可选;不填时使用默认的 11 个类别", default=None)
+    licence: str | None = F("开放数据许可", "可选;开放数据下载的许可说明,如 知识共享署名 4.0 (CC BY 4.0)", default=None)
 
     def category_codes(self) -> dict[str, str]:
         """Category name to its two-letter code."""

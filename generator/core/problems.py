@@ -88,6 +88,10 @@ MESSAGES: dict[str, str] = {
         "已有的事项请运行 python -m generator ledger 补记"
     ),
     "W206": "编码「{code}」在编码台账中重复(第 {first} 行已有),请删去这一行",
+    "W207": (
+        "权力依据「{law}」的修改自 {effective} 起施行,本事项最近修订于 {revised}:"
+        "应在施行后 {days} 个工作日内(期限 {deadline})修订事项和流程图,已逾期 {overdue} 个工作日{fallback}"
+    ),
 }
 
 

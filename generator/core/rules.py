@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Set
 
 from generator.core.catalogue import Catalogue, Department, Power
+from generator.core.law_rules import overdue_problems
 from generator.core.ledger import ledger_problems
 from generator.core.loader import DEPARTMENT_FILE
 from generator.core.model import PENALTY, PowerRecord, Step
@@ -29,6 +30,7 @@ def check(catalogue: Catalogue, today: dt.date) -> list[Problem]:
     found.extend(duplicate_codes(catalogue))
     found.extend(duplicate_department_codes(catalogue))
     found.extend(ledger_problems(catalogue))
+    found.extend(overdue_problems(catalogue, today))
     return found
 
 

@@ -22,6 +22,7 @@ from generator.core.problems import Report
 from generator.core.validate import check_catalogue
 from generator.editing.diff_fields import FieldChange, field_changes
 from generator.editing.diff_flags import Flag, power_flags
+from generator.editing.diff_laws import LawChange, law_changes
 from generator.editing.diff_sides import open_side
 from generator.outputs.wording import NO_RULE, basis_text, days_text, fee_lines, step_days_text
 
@@ -64,6 +65,7 @@ class DiffReport:
     departments: list[RecordChange] = field(default_factory=list)  # department and catalogue files
     unreadable: list[str] = field(default_factory=list)  # NEW files that could not be read
     flags: list[Flag] = field(default_factory=list)
+    laws: list[LawChange] = field(default_factory=list)  # amendments recorded in _laws.yaml, with the powers due
     check: Report = field(default_factory=Report)
 
     def to_json(self) -> str:
@@ -147,6 +149,7 @@ def compare(old_root: Path, new_root: Path, old_label: str, new_label: str, show
             report.changed.append(RecordChange(code, new[code][1].name, new[code][0], changes=changes))
             report.flags += power_flags(old[code][1], new[code][1])
     report.departments = _department_changes(old_cat, new_cat)
+    report.laws = law_changes(old_cat, new_cat)
     return report
 
 

@@ -37,7 +37,8 @@ def to_markdown(report: DiffReport) -> str:
         f"修改 {len(report.changed)} 项",
     ]
     out += [",".join(counts) + "。", ""]
-    out += _flags_section(report) + _lists_section(report) + _changed_section(report) + _check_section(report)
+    out += _flags_section(report) + _laws_section(report) + _lists_section(report) + _changed_section(report)
+    out += _check_section(report)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -51,6 +52,18 @@ def _flags_section(report: DiffReport) -> list[str]:
         ]
     out = ["### ⚠️ 需要重点审查", ""]
     out += [f"- **{md(f.code)} {md(f.name)}**:{md(f.message, 1000)}" for f in report.flags]
+    return [*out, ""]
+
+
+def _laws_section(report: DiffReport) -> list[str]:
+    """Law amendments recorded in _laws.yaml and the powers each makes due within 20 working days."""
+    if not report.laws:
+        return []
+    out = ["### 法律法规修改", ""]
+    for law in report.laws:
+        when = f"{law.before} → {law.after}" if law.before else f"{law.after}(新登记)"
+        out += [f"- **{md(law.law)}** 修改施行:{when};引用它的事项最迟应在 {law.deadline} 修订"]
+        out += [f"  - {md(p.code)} {md(p.name)}(`{p.path}`)" for p in law.due] or ["  - 没有需要修订的事项"]
     return [*out, ""]
 
 

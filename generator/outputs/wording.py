@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 from urllib.parse import quote
 
-from generator.core.model import Basis, Fee, TimeLimit
+from generator.core.model import Basis, Fee, PowerRecord, Revision, TimeLimit
 
 NO_RULE = "无明确规定"  # a time limit, condition, right or channel that no rule sets
 NO_FEE = "不收费"
@@ -80,6 +80,30 @@ def printed_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+# ---- revisions and status ------------------------------------------------------------------------------
+
+NEW, CHANGED = "新增", "变更"
+HALTED = ("暂停", "取消")  # a power with one of these statuses keeps its page, with a banner saying so
+
+
+def revision_kind(record: PowerRecord, revision: Revision) -> str:
+    """What a revision did, as the 修订动态 page and the feeds say it: the newest revision of a suspended or
+    cancelled power is its 暂停 or 取消, the first one 新增, any other 变更."""
+    at = record.revisions.index(revision)
+    if at == len(record.revisions) - 1 and record.status in HALTED:
+        return record.status
+    return NEW if at == 0 else CHANGED
+
+
+def status_notice(record: PowerRecord) -> str:
+    """The banner of a suspended or cancelled power: since when (its newest revision), and why; "" otherwise."""
+    if record.status not in HALTED:
+        return ""
+    done = "暂停实施" if record.status == "暂停" else "取消"
+    why = ":" + record.revisions[-1].note.rstrip("。") if record.revisions else ""
+    return f"本事项已于 {web_date(record.last_revised)} {done}{why}。"
+
+
 # ---- the flowchart's legend ----------------------------------------------------------------------------
 
 
@@ -105,9 +129,20 @@ WITHHELD = "withheld/"
 FEES = "fees/"
 DISCRETION = "discretion/"
 CHANGES = "changes/"
+DATA = "data/"  # 开放数据: the page, with the downloads beside it
+LAWS = "laws/"  # 法律依据索引
+FEED = "feed.xml"  # an Atom feed, beside the page it belongs to (the home page, each department's page)
 FLOWCHART_GUIDE = "flowchart-guide/"  # hand-written: content/flowchart-guide.md
 PDF_FOLDER = "pdf"
 CATALOGUE_PDF = f"{PDF_FOLDER}/catalogue.pdf"
+
+
+def byte_size(size: int) -> str:
+    """A file's size as the site shows it: 372 KB, 5.7 KB, 812 字节."""
+    if size < 1000:
+        return f"{size} 字节"
+    kb = size / 1000
+    return f"{kb:.1f} KB" if kb < 100 else f"{kb:.0f} KB" if kb < 1000 else f"{kb / 1000:.1f} MB"
 
 
 def page_path(url: str) -> str:
@@ -188,6 +223,11 @@ def department_pdf(slug: str) -> str:
 
 def department_pdf_url(slug: str) -> str:
     return f"{PDF_FOLDER}/dept/{quote(slug, safe='')}.pdf"
+
+
+def area_name(government: str) -> str:
+    """The area a government serves, for machine-readable data: 复兴区人民政府 -> 复兴区."""
+    return government.removesuffix("人民政府") or government
 
 
 def absolute_url(site_url: str, url: str) -> str:

@@ -9,6 +9,7 @@ is a JSON string of already-escaped text.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,10 +19,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from generator.core.edition import Edition, EditionDepartment, EditionPower, Withheld
-from generator.core.model import PowerRecord, Revision, Step
+from generator.core.model import CatalogueRecord, PowerRecord, Revision, Step
 from generator.outputs import wording
 from generator.outputs.bidi import visible_controls
 from generator.outputs.flowchart import chart_label, dot_source, render_svgs
+from generator.outputs.lawindex import cited_laws, law_rows
+from generator.outputs.opendata import downloads, updated
 from generator.outputs.site.shells import Page, parse_page
 from generator.outputs.site.splits import by_category, by_department, category_shares, is_long, part_pages
 
@@ -229,21 +232,48 @@ def render_pages(edition: Edition, charts: Mapping[str, str]) -> dict[str, str]:
     env = environment()
     codes = edition.category_codes()
     for power in edition.powers():
-        pages[wording.power_page_path(power.code)] = power_page(env, power, charts.get(power.code), codes)
+        pages[wording.power_page_path(power.code)] = power_page(
+            env, power, charts.get(power.code), codes, edition.catalogue
+        )
     return pages
 
 
-def power_page(env: Environment, power: EditionPower, chart: str | None, category_codes: dict[str, str]) -> str:
+def power_page(
+    env: Environment, power: EditionPower, chart: str | None, category_codes: dict[str, str], catalogue: CatalogueRecord
+) -> str:
     """One power's page; chart is its inline-ready SVG (trusted: made by generator.outputs.flowchart)."""
     shown = Markup(chart) if chart is not None else None
-    values = {"power": power, "chart": shown, "site": PowerContext(category_codes)}
+    values = {"power": power, "chart": shown, "site": PowerContext(category_codes), "ld": schema_org(power, catalogue)}
     return env.get_template("power.md.j2").render(root="../../", **values)
 
 
 def sample_power_pages(edition: Edition) -> list[Page]:
     """The first power's page, parsed: every power page is of its kind, so its shell serves them all."""
     powers = edition.powers()[:1]
-    return [parse_page(wording.power_page_path(p.code), power_page(environment(), p, "", edition.category_codes())) for p in powers]
+    codes, catalogue = edition.category_codes(), edition.catalogue
+    return [parse_page(wording.power_page_path(p.code), power_page(environment(), p, "", codes, catalogue)) for p in powers]
+
+
+_SCRIPT_BREAKERS = re.compile("[<>&\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def schema_org(power: EditionPower, catalogue: CatalogueRecord) -> Markup:
+    """The power as schema.org JSON-LD (GovernmentService), for a <script type="application/ld+json">: < > & and
+    bidi controls are written as \\u escapes, so that no record text can end the script element or reorder text."""
+    root = wording.safe_url(catalogue.site_url)
+    provider = {"@type": "GovernmentOrganization", "name": power.department.name}
+    data = {
+        "@context": "https://schema.org",
+        "@type": "GovernmentService",
+        "identifier": power.code,
+        "name": power.record.name,
+        "serviceType": power.record.category,
+        "provider": provider | {"url": wording.absolute_url(root, wording.department_url(power.dept_slug))},
+        "url": wording.absolute_url(root, wording.power_url(power.code)),
+        "areaServed": {"@type": "AdministrativeArea", "name": wording.area_name(catalogue.name)},
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(_SCRIPT_BREAKERS.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
 
 
 @dataclass(frozen=True)
@@ -271,6 +301,7 @@ def section_pages(edition: Edition, page: Callable[..., str]) -> dict[str, str]:
     withheld = by_department(edition, wording.WITHHELD, _withheld_of)
     fees = by_department(edition, wording.FEES, _fees_of)
     discretion = by_department(edition, wording.DISCRETION, _penalties_of, _violations)
+    laws = by_department(edition, wording.LAWS, lambda dept: law_rows(edition, dept))
     pages = {
         wording.page_path(wording.HOME): page("home.md.j2", "", changes=changes_of(edition, LATEST_ON_HOME)),
         wording.page_path(wording.DEPARTMENTS): page("departments.md.j2", "../"),
@@ -285,9 +316,12 @@ def section_pages(edition: Edition, page: Callable[..., str]) -> dict[str, str]:
         wording.page_path(wording.CHANGES): page(
             "changes.md.j2", "../", changes=changes_of(edition, LATEST_ON_CHANGES), limit=LATEST_ON_CHANGES
         ),
+        wording.page_path(wording.DATA): page("opendata.md.j2", "../", data=downloads(edition), updated=updated(edition)),
+        wording.page_path(wording.LAWS): page("laws.md.j2", "../", laws=cited_laws(edition), parts=laws),
     }
     pages |= part_pages(page, "withheld_part.md.j2", withheld)
     pages |= part_pages(page, "fees_part.md.j2", fees)
+    pages |= part_pages(page, "laws_part.md.j2", laws)
     return pages | part_pages(page, "discretion_part.md.j2", discretion)
 
 

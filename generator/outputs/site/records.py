@@ -134,7 +134,7 @@ def run_job(job: Job) -> dict[str, str]:
     charts = render_svgs(sources, job.chart_cache, {p.code: chart_label(p) for p in job.powers})
     env = environment()
     for power, key in zip(job.powers, job.keys, strict=True):
-        markdown = power_page(env, power, charts.get(power.code), job.category_codes)
+        markdown = power_page(env, power, charts.get(power.code), job.category_codes, job.catalogue)
         html = job.shell.fill(parse_page(f"powers/{power.code}/index.md", markdown))
         _write_atomic(job.page_cache / f"{key}.html", html.encode("utf-8"))
     return {key: chart_digest(sources[p.code]) if p.code in sources else "" for p, key in zip(job.powers, job.keys)}
