@@ -196,3 +196,17 @@ def test_a_suspended_power_keeps_its_page_with_a_banner(edition):
     assert (
         BeautifulSoup(pages[wording.power_page_path(others[0].code)], "html.parser").select_one(".qlqd-banner") is None
     )
+
+
+def test_the_law_index_lists_every_cited_law_with_its_date_and_powers(edition):
+    page = BeautifulSoup(render_pages(edition, {})["laws/index.md"], "html.parser")
+    rows = {tr.td.contents[0].strip(): tr for tr in page.select("table.qlqd-laws tbody tr")}
+    cited = {b.law.strip("《》"): [] for p in edition.powers() for b in p.record.basis}
+    for power in edition.powers():
+        for law in {b.law.strip("《》") for b in power.record.basis}:
+            cited[law].append(power.code)
+    assert set(rows) == set(cited)
+    penalty = rows["中华人民共和国行政处罚法"]
+    assert penalty.time["datetime"] == "2021-07-15"
+    assert [c.get_text() for c in penalty.select(".qlqd-code")] == sorted(cited["中华人民共和国行政处罚法"])
+    assert rows["中华人民共和国统计法"].find_all("td")[1].get_text() == "未登记"  # not in powers/_laws.yaml

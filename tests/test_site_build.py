@@ -17,6 +17,7 @@ from site_catalogues import FIXTURE, PAYLOAD, hostile_catalogue, large_catalogue
 from sitetools import build, tree_digest
 
 from generator.core.problems import CatalogueInvalid
+from generator.outputs import wording
 from generator.outputs.bidi import visible_controls
 from generator.publish import MKDOCS_YML, publish
 
@@ -222,3 +223,27 @@ def test_publish_refuses_a_broken_catalogue_with_every_problem(tmp_path):
         publish(powers, tmp_path / "site", tmp_path / "cache", pdf=False)
     assert "E012" in failed.value.describe(powers)
     assert not (tmp_path / "site").exists()
+
+
+def test_feeds_are_announced_where_they_are(site):
+    """The home page and every department page name their Atom feed in the head, and it is there, beside them."""
+    pages = [site / "index.html", *sorted((site / "departments").glob("*/index.html"))]
+    assert len(pages) > 2
+    for page in pages:
+        [link] = soup(page).head.find_all("link", rel="alternate", type="application/atom+xml")
+        feed = page.parent / link["href"]
+        assert feed.is_file(), page
+        assert feed.read_bytes().startswith(b"<?xml") and b"<feed" in feed.read_bytes()
+    assert not soup(site / "changes" / "index.html").head.find_all("link", type="application/atom+xml")
+
+
+def test_open_data_page_links_every_file_with_its_size(site):
+    page = soup(site / "data" / "index.html")
+    rows = page.select("table.qlqd-data tbody tr")
+    names = [row.a["href"] for row in rows]
+    assert names == ["catalogue.json", "catalogue.schema.json", "catalogue.csv", "cpsv-ap.jsonld", "dcat.jsonld"]
+    for row, name in zip(rows, names, strict=True):
+        size = (site / "data" / name).stat().st_size
+        assert row.find_all("td")[3].get_text() == wording.byte_size(size), name
+    nav = [a.get_text(strip=True) for a in soup(site / "index.html").select("nav a")]
+    assert "开放数据" in nav and "法律依据索引" in nav
