@@ -80,15 +80,16 @@ def _common_key(edition: Edition, shell: Shell) -> str:
     for part in (shell.slug, shell.html, shell.content, json.dumps(shell.toc), _json(edition.catalogue)):
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(json.dumps(edition.category_codes(), sort_keys=True).encode())
-    digest.update(Path(_package_file()).read_bytes())
+    for path in _output_modules():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
-def _package_file() -> str:
-    """The modules whose code shapes a page but not its template: pages.py (the helpers templates call)."""
-    from generator.outputs.site import pages
-
-    return pages.__file__
+def _output_modules() -> list[Path]:
+    """The code that shapes a page besides its templates: every module of the outputs wing (the helpers templates
+    call, the shared wording, the flowcharts), so that a change to any of them renders the pages anew."""
+    outputs = Path(__file__).resolve().parents[1]
+    return sorted(outputs.rglob("*.py"))
 
 
 def _json(model: object) -> str:
@@ -137,7 +138,8 @@ def run_job(job: Job) -> dict[str, str]:
         markdown = power_page(env, power, charts.get(power.code), job.category_codes, job.catalogue)
         html = job.shell.fill(parse_page(f"powers/{power.code}/index.md", markdown))
         _write_atomic(job.page_cache / f"{key}.html", html.encode("utf-8"))
-    return {key: chart_digest(sources[p.code]) if p.code in sources else "" for p, key in zip(job.powers, job.keys)}
+    pairs = zip(job.powers, job.keys, strict=True)
+    return {key: chart_digest(sources[p.code]) if p.code in sources else "" for p, key in pairs}
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
