@@ -25,6 +25,7 @@ from generator.core.edition import Edition, make_edition
 from generator.core.problems import GeneratorError
 from generator.core.progress import Progress, Silent
 from generator.core.validate import load_valid
+from generator.outputs.attachments import copy_attachments
 from generator.outputs.search import index_site
 from generator.outputs.site.assemble import SitePlan
 from generator.outputs.site.pages import site_title
@@ -65,6 +66,8 @@ def publish(
             stage.advance(len(site.engine_pages))
         with progress.stage("事项页面和流程图", "页", total=len(edition.powers())) as stage:
             site.write(site_dir, cache, epoch, stage.advance)
+        with progress.stage("附件", "个文件") as stage:
+            copy_attachments(edition, site_dir, stage.advance)
         with progress.stage("搜索索引", "页") as stage:
             index_site(site_dir, cache / "search", stage.advance)
         if pdf:

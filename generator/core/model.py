@@ -120,6 +120,12 @@ class Material(Record):
     name: Text = F("材料名称")
     copies: int | None = F("份数", default=None, strict=True, ge=0, le=999)
     form: Literal["原件", "复印件", "电子件"] | None = F("材料形式", "原件、复印件 或 电子件", default=None)
+    form_file: str | None = F(
+        "空白表格", "表格文件,相对于部门目录的路径,如 forms/申请表.pdf;PDF、DOCX、XLSX、PNG 或 JPG", default=None
+    )
+    sample_file: str | None = F(
+        "示范文本", "填写示范文本文件,相对于部门目录的路径,如 forms/申请表-示范.pdf", default=None
+    )
 
 
 class Branch(Record):

@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Set
 
+from generator.core.attachments import attachment_problems
 from generator.core.catalogue import Catalogue, Department, Power
 from generator.core.ledger import ledger_problems
 from generator.core.loader import DEPARTMENT_FILE
@@ -29,6 +30,7 @@ def check(catalogue: Catalogue, today: dt.date) -> list[Problem]:
     found.extend(duplicate_codes(catalogue))
     found.extend(duplicate_department_codes(catalogue))
     found.extend(ledger_problems(catalogue))
+    found.extend(attachment_problems(catalogue))
     return found
 
 

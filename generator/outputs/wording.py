@@ -171,6 +171,15 @@ def numbered_page_path(path: str, number: int) -> str:
     return path if number == 1 else f"{path.removesuffix('index.md')}{number}/index.md"
 
 
+def attachment_path(code: str, name: str) -> str:
+    """A power's attachment (a blank or a sample filled-in form) in the site: powers/<CODE>/form-1.pdf."""
+    return f"{power_url(code)}{name}"
+
+
+ATTACHMENT_LABELS = {"form": "空白表格", "sample": "示范文本"}
+ATTACHMENT_WHERE = "空白表格和示范文本可在网站本事项页面下载,或到服务窗口领取"
+
+
 def card_pdf(code: str) -> str:
     """The power's A4 办事明白卡."""
     return f"{PDF_FOLDER}/{code}.pdf"
