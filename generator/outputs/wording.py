@@ -177,7 +177,7 @@ def attachment_path(code: str, name: str) -> str:
 
 
 ATTACHMENT_LABELS = {"form": "空白表格", "sample": "示范文本"}
-ATTACHMENT_WHERE = "空白表格和示范文本可在网站本事项页面下载,或到服务窗口领取"
+ATTACHMENT_WHERE = "空白表格和示范文本可扫码到网站本事项页面下载,或到服务窗口领取"
 
 
 def card_pdf(code: str) -> str:
@@ -188,6 +188,11 @@ def card_pdf(code: str) -> str:
 def poster_pdf(code: str) -> str:
     """The power's A3 流程图海报."""
     return f"{PDF_FOLDER}/{code}-a3.pdf"
+
+
+def guide_pdf(code: str) -> str:
+    """The power's 办事指南 (a public power started on application)."""
+    return f"{PDF_FOLDER}/{code}-guide.pdf"
 
 
 def department_pdf(slug: str) -> str:

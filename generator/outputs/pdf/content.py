@@ -9,6 +9,7 @@ from generator.core.edition import Edition, EditionDepartment, EditionPower, Wit
 from generator.core.fingerprint import record_version
 from generator.core.model import CatalogueRecord, Material, PowerRecord, Step
 from generator.outputs.wording import (
+    ATTACHMENT_WHERE,
     absolute_url,
     basis_text,
     fee_lines,
@@ -82,6 +83,16 @@ class PowerSheet:
     card_svg: str = ""  # the flowchart, top to bottom for the card's side column
     poster_svg: str = ""  # the flowchart, left to right across the poster
     chart_label: str = ""
+    forms: str = ""  # the line saying where to get the materials' forms, when any has an attachment
+
+
+def forms_line(power: EditionPower) -> str:
+    """Which materials have a blank or sample filled-in form, and where to get them; "" when none has."""
+    numbers = sorted({a.material for a in power.attachments})
+    if not numbers:
+        return ""
+    names = "、".join(power.record.materials[n].name for n in numbers)
+    return f"{names}的{ATTACHMENT_WHERE}"
 
 
 def power_sheet(power: EditionPower, catalogue: CatalogueRecord) -> PowerSheet:
@@ -113,6 +124,7 @@ def power_sheet(power: EditionPower, catalogue: CatalogueRecord) -> PowerSheet:
         url=absolute_url(catalogue.site_url, power_url(rec.code)),
         revised=printed_date(rec.last_revised),
         version=record_version(rec),
+        forms=forms_line(power),
     )
 
 

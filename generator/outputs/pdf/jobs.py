@@ -16,6 +16,7 @@ from typing import Protocol
 
 from generator.outputs.flowchart import render_svgs
 from generator.outputs.pdf.content import Chapter, PowerSheet
+from generator.outputs.pdf.guide import GuideSheet
 from generator.outputs.pdf.html import chapter_html
 from generator.outputs.pdf.join import join
 from generator.outputs.pdf.render import render_chapter, render_frame, render_sheets
@@ -29,11 +30,11 @@ class Job(Protocol):
 class SheetSource:
     """A card or poster as planned: the sheet without its chart, and the DOT source of the chart it prints."""
 
-    sheet: PowerSheet
+    sheet: PowerSheet | GuideSheet
     dot: str
 
 
-def with_charts(kind: str, sources: Sequence[SheetSource], chart_cache: Path) -> list[PowerSheet]:
+def with_charts(kind: str, sources: Sequence[SheetSource], chart_cache: Path) -> list[PowerSheet | GuideSheet]:
     """The sheets with their charts drawn (one `dot` run for those not in chart_cache): card or poster charts."""
     charts = render_svgs(
         {s.sheet.code: s.dot for s in sources}, chart_cache, {s.sheet.code: s.sheet.chart_label for s in sources}
@@ -48,11 +49,13 @@ class SheetsJob:
     cards: tuple[SheetSource, ...]
     posters: tuple[SheetSource, ...]
     chart_cache: Path
+    guides: tuple[SheetSource, ...] = ()  # the 办事指南 of those started on application
 
     def run(self) -> list[bytes]:
-        """A file per card, then per poster, in the job's order."""
+        """A file per card, then per poster, then per guide, in the job's order."""
         cards = render_sheets("card", with_charts("card", self.cards, self.chart_cache))
-        return cards + render_sheets("poster", with_charts("poster", self.posters, self.chart_cache))
+        posters = render_sheets("poster", with_charts("poster", self.posters, self.chart_cache))
+        return cards + posters + render_sheets("guide", with_charts("guide", self.guides, self.chart_cache))
 
 
 @dataclass(frozen=True)
