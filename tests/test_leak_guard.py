@@ -69,6 +69,14 @@ def test_outputs_were_built_and_hold_the_public_fields(built):
         assert text.lower() in everything
 
 
+def test_only_the_public_power_s_form_is_copied_and_its_page_links_it(built):
+    out, _, _ = built
+    forms = sorted(p.relative_to(out).as_posix() for p in out.glob("powers/*/form-*"))
+    assert forms == ["powers/FX01TJ-XK-0001/form-1.png"]
+    page = (out / "powers" / "FX01TJ-XK-0001" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../powers/FX01TJ-XK-0001/form-1.png"' in page
+
+
 def test_no_canary_in_any_file(built):
     out, never, _ = built
     leaks = [(name, c) for name, text in _corpus(out).items() for c in never if c.lower() in text]
