@@ -76,6 +76,24 @@ def publish(
     return edition
 
 
+def publish_kiosk(powers: Path, out: Path, progress: Progress | None = None) -> Edition:
+    """Build the kiosk edition (outputs/kiosk) of the catalogue at powers into out, swapped in as the site is."""
+    from generator.outputs.kiosk import write_kiosk
+
+    progress = progress or Silent()
+    out = out.resolve()
+    recover_interrupted(out)
+    with progress.stage("读取和检查", "个事项") as stage:
+        catalogue = load_valid(powers, shown_as=powers)
+        stage.advance(sum(1 for _ in catalogue.powers()))
+    edition = make_edition(catalogue, "public")
+    with building(out) as (site_dir, _):
+        with progress.stage("触摸屏页面", "页") as stage:
+            write_kiosk(edition, site_dir, stage.advance)
+        swap_into(site_dir, out)
+    return edition
+
+
 def source_date_epoch(edition: Edition) -> int:
     """SOURCE_DATE_EPOCH if set, else midnight UTC of the newest public revision: the build's one timestamp."""
     given = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

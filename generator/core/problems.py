@@ -89,6 +89,7 @@ MESSAGES: dict[str, str] = {
     "E234": "附件「{path}」的内容不是 {kind} 文件,请检查文件是否损坏或扩展名是否改过",
     "E235": "附件「{path}」过大({size} 字节,上限 {limit} 字节),请压缩或拆分",
     "E236": "附件「{path}」是指向权力清单目录之外的符号链接({target}),已拒绝",
+    "E237": "电子显示屏的常用事项「{code}」{why},不能在显示屏上显示(见 display.popular)",
     "W201": "{category}({cat_code})的事项序号不连续,缺少:{missing}",
     "W202": "承诺时限({promised})超过法定时限({statutory})的三分之二,原则上应比法定时限缩短三分之一以上",
     "W203": "已设承诺时限,但步骤「{step}」未填写时限(days)",
