@@ -26,6 +26,7 @@ from generator.core.problems import GeneratorError
 from generator.core.progress import Progress, Silent
 from generator.core.validate import load_valid
 from generator.outputs.attachments import copy_attachments
+from generator.outputs.display import write_display
 from generator.outputs.search import index_site
 from generator.outputs.site.assemble import SitePlan
 from generator.outputs.site.pages import site_title
@@ -68,6 +69,9 @@ def publish(
             site.write(site_dir, cache, epoch, stage.advance)
         with progress.stage("附件", "个文件") as stage:
             copy_attachments(edition, site_dir, stage.advance)
+        with progress.stage("大厅显示屏页面", "页") as stage:
+            write_display(edition, site_dir)
+            stage.advance(1)
         with progress.stage("搜索索引", "页") as stage:
             index_site(site_dir, cache / "search", stage.advance)
         if pdf:

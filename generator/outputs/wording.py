@@ -105,6 +105,7 @@ WITHHELD = "withheld/"
 FEES = "fees/"
 DISCRETION = "discretion/"
 CHANGES = "changes/"
+DISPLAY = "display/"  # the hall's display screen: a page of its own, outside the theme
 FLOWCHART_GUIDE = "flowchart-guide/"  # hand-written: content/flowchart-guide.md
 PDF_FOLDER = "pdf"
 CATALOGUE_PDF = f"{PDF_FOLDER}/catalogue.pdf"
