@@ -1,5 +1,6 @@
 """Nothing leaks: canaries planted in every field of confidential and internal-scope powers appear in
-no public output: pages, charts, search index (files and queries), sitemap, PDFs, exports."""
+no public output: pages, charts, search index (files and queries), sitemap, PDFs, exports, attachments, the
+display screen page and the kiosk edition."""
 
 from __future__ import annotations
 
@@ -53,6 +54,8 @@ def built(tmp_path_factory):
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    kiosk = CliRunner().invoke(main, ["build", "--kiosk", "--powers", str(root), "--out", str(out / "kiosk")])
+    assert kiosk.exit_code == 0, kiosk.output  # the kiosk edition is walked with the site
     export = CliRunner().invoke(main, ["export", "--powers", str(root), "--xlsx", str(out / "catalogue.xlsx")])
     assert export.exit_code == 0, export.output
     return out, never, public
@@ -64,6 +67,7 @@ def test_outputs_were_built_and_hold_the_public_fields(built):
     kinds = {Path(name).suffix for name in corpus}
     assert {".html", ".pdf", ".xlsx", ".gz"} <= kinds, kinds
     assert any(name.startswith("pagefind/") for name in corpus)
+    assert {"display/index.html", "kiosk/index.html", "kiosk/power/FX01TJ-XK-0001.html"} <= corpus.keys()
     everything = "\n".join(corpus.values())
     for text in public:  # the four public fields of the confidential power are published: the test can see
         assert text.lower() in everything

@@ -41,6 +41,8 @@ class Built(NamedTuple):
     xlsx: Path
     benign: Path
     planted: list[str]
+    kiosk: Path  # build --kiosk of the hostile catalogue
+    benign_kiosk: Path
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +52,14 @@ def built(tmp_path_factory) -> Built:
     for source, out in [(powers, work / "site"), (FIXTURE, work / "benign")]:
         done = build(source, out, work / "cache")
         assert done.returncode == 0, done.stdout + done.stderr
+    for source, out in [(powers, work / "kiosk"), (FIXTURE, work / "benign-kiosk")]:
+        done = cli("build", "--kiosk", "--powers", source, "--out", out)
+        assert done.returncode == 0, done.stdout + done.stderr
     done = cli("export", "--powers", powers, "--xlsx", work / "catalogue.xlsx")
     assert done.returncode == 0, done.stdout + done.stderr
-    return Built(powers, work / "site", work / "catalogue.xlsx", work / "benign", planted)
+    return Built(
+        powers, work / "site", work / "catalogue.xlsx", work / "benign", planted, work / "kiosk", work / "benign-kiosk"
+    )
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -156,6 +163,19 @@ def test_hostile_urls_and_folder_names_stay_inside_their_attributes(built):
 
 def test_hostile_pages_are_valid_html(built):
     assert nu_errors(pages(built.site)) == []
+
+
+def test_the_kiosk_shows_hostile_text_as_written_and_runs_nothing_of_it(built):
+    assert markup_of(built.kiosk) - markup_of(built.benign_kiosk) == set()
+    page = soup(built.kiosk / "power" / "FX01TJ-CF-0001.html")
+    assert page.h1.get_text() == visible_controls(built.planted[1])  # the penalty's name, its first text
+    for path in pages(built.kiosk):
+        page = soup(path)
+        assert [(t.name, a) for t in page.find_all(True) for a in t.attrs if a.lower().startswith("on")] == []
+        assert [s["src"].rsplit("/", 1)[-1] for s in page.find_all("script")] == ["kiosk.js"], path
+        text = path.read_text(encoding="utf-8")
+        assert JINJA_RESULT not in text and not BIDI.search(text), path
+    assert nu_errors(pages(built.kiosk)) == []
 
 
 # ---- charts -----------------------------------------------------------------------------------------

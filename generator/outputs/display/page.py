@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from generator.core.edition import Edition, EditionPower
 from generator.core.model import DISPLAY_LATEST, DISPLAY_POPULAR
+from generator.outputs.bidi import shown_value
 from generator.outputs.wording import DISPLAY, NO_FEE, days_text, fee_text, page_path, web_date
 
 ROWS_PER_SLIDE = 3  # latest revisions on one screen: each row in large type, up to four lines
@@ -92,6 +93,7 @@ def environment() -> Environment:
     return Environment(
         loader=PackageLoader("generator.outputs.display", "templates"),
         autoescape=True,
+        finalize=shown_value,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from generator.core.edition import Edition, EditionPower
+from generator.outputs.bidi import shown_value
 from generator.outputs.pinyin import LETTERS, OTHER, initial, sort_key
 from generator.outputs.wording import (
     NO_FEE,
@@ -106,6 +107,7 @@ def environment() -> Environment:
     return Environment(
         loader=PackageLoader("generator.outputs.kiosk", "templates"),
         autoescape=True,
+        finalize=shown_value,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
