@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.edition import Edition, EditionDepartment, EditionPower
+from generator.outputs.attachments import copy_attachments
+from generator.outputs.display import write_display
 from generator.outputs.site.assemble import SitePlan
 from generator.outputs.site.pages import site_title
 from generator.outputs.site.records import write_record_pages
@@ -48,6 +50,8 @@ class Builder:
         shutil.rmtree(site, ignore_errors=True)
         shutil.copytree(engine, site)  # copies: the stages after the engine rewrite some of its files
         plan.write(site, self.cache, epoch, lambda _: None)
+        copy_attachments(edition, site)
+        write_display(edition, site)
         return Built(site, _power_shell(plan, engine), ran)
 
     def _engine(self, plan: SitePlan, edition: Edition, epoch: int) -> tuple[Path, bool]:
