@@ -83,7 +83,7 @@ def test_every_list_is_reached_from_the_start_screen(kiosk):
 
 
 def test_the_a_to_z_lists_by_pinyin_initial(kiosk):
-    """食品经营许可 (shí) is under S, 行政… names read xíng under X; 重大… would read zhòng under Z."""
+    """食品经营许可 (shí) is under S and nowhere else; every power is under exactly one letter."""
     names = {
         p.stem: [
             a.select_one(".name").get_text()
