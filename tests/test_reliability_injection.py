@@ -216,7 +216,8 @@ def test_the_search_index_holds_the_text_as_text(built):
 
 def test_pdfs_show_the_text_as_written_and_hold_no_action(built):
     files = sorted((built.site / "pdf").rglob("*.pdf"))
-    # a card, a poster and a 办事指南 (both start on application) per public power, the department's and the whole booklet
+    # a card, a poster and a 办事指南 (both start on application) per public power; the department's and the
+    # whole catalogue's booklets
     assert len(files) == 2 * 3 + 2
     for path in files:
         text = pdf_text(path)
