@@ -27,6 +27,8 @@ from generator.core.folders import remove_in_background, running
 from generator.core.problems import GeneratorError
 from generator.core.progress import Progress, Silent
 from generator.core.validate import load_valid
+from generator.outputs.attachments import copy_attachments
+from generator.outputs.display import write_display
 from generator.outputs.feeds import write_feeds
 from generator.outputs.opendata import write_downloads
 from generator.outputs.search import index_site
@@ -71,10 +73,33 @@ def publish(
             site.write(site_dir, cache, epoch, stage.advance)
         with progress.stage("开放数据和订阅源", "个文件") as stage:
             stage.advance(write_downloads(edition, site_dir) + write_feeds(edition, site_dir))
+        with progress.stage("附件", "个文件") as stage:
+            copy_attachments(edition, site_dir, stage.advance)
+        with progress.stage("大厅显示屏页面", "页") as stage:
+            write_display(edition, site_dir)
+            stage.advance(1)
         with progress.stage("搜索索引", "页") as stage:
             index_site(site_dir, cache / "search", stage.advance)
         if pdf:
             write_pdfs(edition, site_dir, cache, progress)
+        swap_into(site_dir, out)
+    return edition
+
+
+def publish_kiosk(powers: Path, out: Path, progress: Progress | None = None) -> Edition:
+    """Build the kiosk edition (outputs/kiosk) of the catalogue at powers into out, swapped in as the site is."""
+    from generator.outputs.kiosk import write_kiosk
+
+    progress = progress or Silent()
+    out = out.resolve()
+    recover_interrupted(out)
+    with progress.stage("读取和检查", "个事项") as stage:
+        catalogue = load_valid(powers, shown_as=powers)
+        stage.advance(sum(1 for _ in catalogue.powers()))
+    edition = make_edition(catalogue, "public")
+    with building(out) as (site_dir, _):
+        with progress.stage("触摸屏页面", "页") as stage:
+            write_kiosk(edition, site_dir, stage.advance)
         swap_into(site_dir, out)
     return edition
 

@@ -125,6 +125,25 @@ def symlink_loop(work: Path) -> None:
     (folder / "FX01TJ-JC-0003.yaml").symlink_to("FX01TJ-JC-0002.yaml")
 
 
+ATTACHMENT = Path("powers", "scjg", "forms", "申请书.pdf")  # the form the attachment cases' record names
+
+
+def attachment_oversize(work: Path) -> None:
+    """A form one byte over the limit (a real PDF header, so that only its size is wrong)."""
+    path = work / ATTACHMENT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024 - 8))
+
+
+def attachment_symlink_out(work: Path) -> None:
+    """A form that is a symlink to a file outside the catalogue (it would be published as the form)."""
+    secret = _outside(work) / "secret.pdf"
+    secret.write_bytes(b"%PDF-1.4\nsecret\n")
+    path = work / ATTACHMENT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(Path("..", "..", "..", "outside", "secret.pdf"))
+
+
 def missing_folder(work: Path) -> None:
     shutil.rmtree(work / "powers")
 
@@ -142,6 +161,8 @@ BUILDERS: dict[str, Callable[[Path], None]] = {
     "E017-missing-folder": missing_folder,
     "E018-symlink-loop": symlink_loop,
     "E211-cycle-at-end-of-long-procedure": long_cycle,
+    "E235-attachment-oversize": attachment_oversize,
+    "E236-attachment-symlink-out": attachment_symlink_out,
     "ok-utf8-bom": utf8_bom,
     "ok-windows-line-endings": crlf,
     "ok-long-procedure": long_procedure,

@@ -6,7 +6,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from factory import department, power, write_catalogue
+from factory import department, dump, power, write_catalogue
 
 _ENUMS = {"scope", "timing", "form", "unit", "trigger", "status", "category", "code", "effective", "date"}
 
@@ -75,5 +75,24 @@ def canary_catalogue(root: Path) -> tuple[Path, list[str], list[str]]:
     internal_secret["confidential"] = {"reason": "内部且涉密的理由CANARYBREASONQ"}
     public = [full_power("FX01TJ-XK-0001", "行政许可"), full_power("FX01TJ-CF-0001", "行政处罚")]
     write_catalogue(root, {"tjj": (department(), [*public, secret, internal, internal_secret])})
+    files = [
+        attach(root, record, f"CANARYFILE{tag}Q")
+        for record, tag in ((secret, "S"), (internal, "I"), (internal_secret, "B"))
+    ]
+    shown = attach(root, public[0], PUBLIC_FORM)
     never = [*secret_canaries, *internal_canaries, *both_canaries, "CANARYBREASONQ", "FX01TJ-NB-0001", "FX01TJ-NB-0002"]
-    return root, never, ["FX01TJ-CF-0002", "涉密事项PUBLICNAME", "SECRETREASON"]
+    return root, [*never, *files], ["FX01TJ-CF-0002", "涉密事项PUBLICNAME", "SECRETREASON", shown]
+
+
+PUBLIC_FORM = "PUBLICFORMFILECONTENT"  # in the blank form of the public permit: copied into the site
+
+
+def attach(root: Path, record: dict[str, Any], content: str) -> str:
+    """Give the record's first material a blank form (an image holding content, which outputs show raw); content."""
+    name = f"forms/{record['code']}.png"
+    path = root / "tjj" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + content.encode("ascii"))
+    record["materials"][0]["form_file"] = name
+    dump(root / "tjj" / f"{record['code']}.yaml", record)
+    return content

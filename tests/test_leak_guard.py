@@ -1,6 +1,6 @@
 """Nothing leaks: canaries planted in every field of confidential and internal-scope powers appear in
 no public output: pages, charts, search index (files and queries), sitemap, PDFs, exports, open data files
-(JSON, CSV, CPSV-AP, DCAT), Atom feeds and the law index."""
+(JSON, CSV, CPSV-AP, DCAT), Atom feeds, the law index, attachments, the display screen page and the kiosk edition."""
 
 from __future__ import annotations
 
@@ -69,6 +69,8 @@ def built(tmp_path_factory):
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    kiosk = CliRunner().invoke(main, ["build", "--kiosk", "--powers", str(root), "--out", str(out / "kiosk")])
+    assert kiosk.exit_code == 0, kiosk.output  # the kiosk edition is walked with the site
     export = CliRunner().invoke(main, ["export", "--powers", str(root), "--xlsx", str(out / "catalogue.xlsx")])
     assert export.exit_code == 0, export.output
     return out, never, public
@@ -83,9 +85,18 @@ def test_outputs_were_built_and_hold_the_public_fields(built):
     news = ["data/catalogue.json", "data/catalogue.csv", "data/cpsv-ap.jsonld", "data/dcat.jsonld", "feed.xml"]
     assert set(news) | {"departments/tjj/feed.xml", "laws/index.html", "data/index.html"} <= corpus.keys()
     assert all(text.lower() in corpus["data/catalogue.json"] for text in public)  # the withheld list's fields
+    assert {"display/index.html", "kiosk/index.html", "kiosk/power/FX01TJ-XK-0001.html"} <= corpus.keys()
     everything = "\n".join(corpus.values())
     for text in public:  # the four public fields of the confidential power are published: the test can see
         assert text.lower() in everything
+
+
+def test_only_the_public_power_s_form_is_copied_and_its_page_links_it(built):
+    out, _, _ = built
+    forms = sorted(p.relative_to(out).as_posix() for p in out.glob("powers/*/form-*"))
+    assert forms == ["powers/FX01TJ-XK-0001/form-1.png"]
+    page = (out / "powers" / "FX01TJ-XK-0001" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../powers/FX01TJ-XK-0001/form-1.png"' in page
 
 
 def test_no_canary_in_any_file(built):

@@ -105,7 +105,7 @@ def test_internal_powers_are_nowhere(edition):
         assert text not in whole
 
 
-def test_plan_has_a_card_and_a_poster_per_public_power_and_the_booklets(edition):
+def test_plan_has_a_card_and_a_poster_per_public_power_a_guide_per_application_and_the_booklets(edition):
     paths = [o.path for o in plan(edition)]
     assert paths == [
         "pdf/FX01SJ-QR-0001.pdf",
@@ -114,6 +114,8 @@ def test_plan_has_a_card_and_a_poster_per_public_power_and_the_booklets(edition)
         "pdf/FX01SJ-QR-0001-a3.pdf",
         "pdf/FX01TJ-CF-0001-a3.pdf",
         "pdf/FX01TJ-XK-0001-a3.pdf",
+        "pdf/FX01SJ-QR-0001-guide.pdf",
+        "pdf/FX01TJ-XK-0001-guide.pdf",
         "pdf/dept/scj.pdf",
         "pdf/dept/tjj.pdf",
         "pdf/catalogue.pdf",

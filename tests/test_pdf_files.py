@@ -32,6 +32,7 @@ pytestmark = pytest.mark.slow
 FIXTURE = Path(__file__).parent / "fixtures" / "pdf" / "powers"
 A4, A4_WIDE, A3_WIDE = (595, 842), (842, 595), (1191, 842)
 PUBLIC = ["FX01SJ-QR-0001", "FX01TJ-CF-0001", "FX01TJ-XK-0001"]
+GUIDES = ["FX01SJ-QR-0001", "FX01TJ-XK-0001"]
 HIDDEN = ["保密核查科", "密级核查专用条款甲", "秘密启动条件乙", "秘密核查步骤丙", "保密核查岗丁"]
 INTERNAL = ["FX01TJ-NB-0001", "机关内部经费支出审批", "财务科内部岗戊", "内部审批步骤庚", "内部财务管理规定己"]
 
@@ -67,6 +68,7 @@ def pdf_dir(built):
 def test_writes_the_files_of_the_public_edition_and_removes_stale_ones(built, pdf_dir):
     names = sorted(p.relative_to(pdf_dir).as_posix() for p in pdf_dir.rglob("*.pdf"))
     expected = [f"{c}.pdf" for c in PUBLIC] + [f"{c}-a3.pdf" for c in PUBLIC]
+    expected += [f"{c}-guide.pdf" for c in GUIDES]  # the public powers started on application
     expected += ["catalogue.pdf", "dept/scj.pdf", "dept/tjj.pdf"]
     assert names == sorted(expected)
     assert sorted(built[1]) == sorted(pdf_dir / n for n in expected)
@@ -123,6 +125,73 @@ def test_card_text_holds_the_fields(pdf_dir):
         "权力运行流程图",
     ):
         assert flat(field) in text, field
+
+
+def test_card_says_where_to_get_the_forms(pdf_dir):
+    text = flat(text_of(pdf_dir / "FX01TJ-XK-0001.pdf"))
+    assert flat("涉外调查机构资格申请表的空白表格和示范文本可扫码到网站本事项页面下载,或到服务窗口领取") in text
+    assert "空白表格" not in flat(text_of(pdf_dir / "FX01TJ-CF-0001.pdf"))
+
+
+def test_guide_is_a4_and_holds_the_card_and_the_detail(pdf_dir):
+    path = pdf_dir / "FX01TJ-XK-0001-guide.pdf"
+    assert page_sizes(path) == {A4}
+    text = flat(text_of(path))
+    assert "办事指南" in text and "办事指南" in run("pdfinfo", "-enc", "UTF-8", str(path))
+    card = flat(text_of(pdf_dir / "FX01TJ-XK-0001.pdf"))
+    for field in (
+        "涉外调查机构资格认定初审",
+        "FX01TJ-XK-0001",
+        "综合法规科",
+        "《中华人民共和国统计法》第二十三条",
+        "依法设立并具有独立法人资格的调查机构",
+        "法定时限:20 个工作日",
+        "承诺时限:10 个工作日",
+        "区纪委监委:0310-1234567",
+        "政务服务热线:12345",
+        "https://qlqd.example.gov.cn/powers/FX01TJ-XK-0001/",
+    ):
+        assert flat(field) in text and flat(field) in card, field
+    for detail in (
+        "表格获取",
+        "网站下载(见附件)",
+        "收费依据",
+        "https://qlqd.example.gov.cn/powers/FX01TJ-XK-0001/form-1.pdf",
+        "https://qlqd.example.gov.cn/powers/FX01TJ-XK-0001/sample-1.docx",
+        "涉外调查机构资格申请表空白表格",
+        "涉外调查机构资格申请表示范文本",
+    ):
+        assert flat(detail) in text, detail
+    for step in edition_steps("FX01TJ-XK-0001"):
+        assert flat(step) in text, step
+
+
+def edition_steps(code: str) -> list[str]:
+    """The names of a fixture record's steps, as written."""
+    record = (FIXTURE / "tjj" / f"{code}.yaml").read_text(encoding="utf-8")
+    return re.findall(r"^      name: (.+)$", record, re.M)
+
+
+def test_guide_qr_code_decodes_to_the_page_url(pdf_dir, tmp_path):
+    run(
+        "pdftoppm",
+        "-r",
+        "150",
+        "-png",
+        "-f",
+        "1",
+        "-l",
+        "1",
+        str(pdf_dir / "FX01TJ-XK-0001-guide.pdf"),
+        str(tmp_path / "p"),
+    )
+    decoded = run("zbarimg", "--raw", "-q", str(next(tmp_path.glob("p*.png")))).strip()
+    assert decoded == "https://qlqd.example.gov.cn/powers/FX01TJ-XK-0001/"
+
+
+def test_guide_without_attachments_says_so(pdf_dir):
+    text = flat(text_of(pdf_dir / "FX01SJ-QR-0001-guide.pdf"))
+    assert "十一、附件无" in text and "如需表格" in text
 
 
 def test_card_without_fee_or_limit_says_so(pdf_dir):
@@ -407,7 +476,7 @@ def test_cli_writes_the_pdfs_under_out(tmp_path):
         main, ["pdf", "--powers", str(FIXTURE), "--out", str(tmp_path / "site"), "--cache", str(tmp_path / "c")]
     )
     assert result.exit_code == 0, result.output
-    assert "已生成 9 个 PDF 文件" in result.output
+    assert "已生成 11 个 PDF 文件" in result.output
     assert (tmp_path / "site" / "pdf" / "dept" / "tjj.pdf").is_file()
 
 

@@ -42,6 +42,8 @@ class Built(NamedTuple):
     xlsx: Path
     benign: Path
     planted: list[str]
+    kiosk: Path  # build --kiosk of the hostile catalogue
+    benign_kiosk: Path
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +53,14 @@ def built(tmp_path_factory) -> Built:
     for source, out in [(powers, work / "site"), (FIXTURE, work / "benign")]:
         done = build(source, out, work / "cache")
         assert done.returncode == 0, done.stdout + done.stderr
+    for source, out in [(powers, work / "kiosk"), (FIXTURE, work / "benign-kiosk")]:
+        done = cli("build", "--kiosk", "--powers", source, "--out", out)
+        assert done.returncode == 0, done.stdout + done.stderr
     done = cli("export", "--powers", powers, "--xlsx", work / "catalogue.xlsx")
     assert done.returncode == 0, done.stdout + done.stderr
-    return Built(powers, work / "site", work / "catalogue.xlsx", work / "benign", planted)
+    return Built(
+        powers, work / "site", work / "catalogue.xlsx", work / "benign", planted, work / "kiosk", work / "benign-kiosk"
+    )
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -186,6 +193,17 @@ def test_open_data_holds_the_text_exactly_and_feeds_as_text(built):
         root = ElementTree.fromstring(path.read_bytes())
         titles = [e.findtext("{http://www.w3.org/2005/Atom}title") for e in root]
         assert any(SCRIPT in (t or "") for t in titles), path  # markup stays text
+def test_the_kiosk_shows_hostile_text_as_written_and_runs_nothing_of_it(built):
+    assert markup_of(built.kiosk) - markup_of(built.benign_kiosk) == set()
+    page = soup(built.kiosk / "power" / "FX01TJ-CF-0001.html")
+    assert page.h1.get_text() == visible_controls(built.planted[1])  # the penalty's name, its first text
+    for path in pages(built.kiosk):
+        page = soup(path)
+        assert [(t.name, a) for t in page.find_all(True) for a in t.attrs if a.lower().startswith("on")] == []
+        assert [s["src"].rsplit("/", 1)[-1] for s in page.find_all("script")] == ["kiosk.js"], path
+        text = path.read_text(encoding="utf-8")
+        assert JINJA_RESULT not in text and not BIDI.search(text), path
+    assert nu_errors(pages(built.kiosk)) == []
 
 
 # ---- charts -----------------------------------------------------------------------------------------
@@ -226,7 +244,9 @@ def test_the_search_index_holds_the_text_as_text(built):
 
 def test_pdfs_show_the_text_as_written_and_hold_no_action(built):
     files = sorted((built.site / "pdf").rglob("*.pdf"))
-    assert len(files) == 2 * 2 + 2  # a card and a poster per public power, the department's and the whole booklet
+    # a card, a poster and a 办事指南 (both start on application) per public power; the department's and the
+    # whole catalogue's booklets
+    assert len(files) == 2 * 3 + 2
     for path in files:
         text = pdf_text(path)
         compact = squeezed(text)

@@ -10,7 +10,7 @@ import click
 from generator.commands.common import powers_option
 from generator.commands.display import StageDisplay
 from generator.core.problems import CatalogueInvalid, GeneratorError
-from generator.publish import DEFAULT_CACHE, DEFAULT_OUT, publish
+from generator.publish import DEFAULT_CACHE, DEFAULT_OUT, publish, publish_kiosk
 
 
 @click.command()
@@ -30,11 +30,12 @@ from generator.publish import DEFAULT_CACHE, DEFAULT_OUT, publish
     help="流程图等的缓存目录",
 )
 @click.option("--no-pdf", is_flag=True, help="只生成网站,不生成 PDF(PDF 可用 pdf 命令单独生成)")
-def build(powers: Path, out: Path, cache: Path, no_pdf: bool) -> None:
+@click.option("--kiosk", is_flag=True, help="生成政务服务大厅触摸屏版(单独的离线网站),而不是公开网站")
+def build(powers: Path, out: Path, cache: Path, no_pdf: bool, kiosk: bool) -> None:
     """生成公开网站(页面、流程图、搜索索引和 PDF)。"""
     display = StageDisplay()
     try:
-        edition = publish(powers, out, cache, display, pdf=not no_pdf)
+        edition = publish_kiosk(powers, out, display) if kiosk else publish(powers, out, cache, display, pdf=not no_pdf)
     except CatalogueInvalid as exc:
         click.echo(exc.describe(powers), err=True)
         click.echo(f"生成失败，原有的 {out} 未改动。", err=True)
@@ -44,4 +45,5 @@ def build(powers: Path, out: Path, cache: Path, no_pdf: bool) -> None:
         click.echo(str(exc), err=True)
         sys.exit(1)
     click.echo(display.summary(), err=True)
-    click.echo(f"已生成网站：{out}（{len(edition.powers())} 个事项页面）")
+    what = "触摸屏版" if kiosk else "网站"
+    click.echo(f"已生成{what}：{out}（{len(edition.powers())} 个事项页面）")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.core.model import CatalogueRecord, Complaint, DepartmentRecord, PowerRecord, Supervisor
@@ -42,6 +43,7 @@ class Catalogue:
     departments: list[Department]
     ledger: Ledger | None = None  # _codes.yaml; None when the catalogue has none (or it is unreadable)
     laws: Laws | None = None  # _laws.yaml; None when the catalogue has none (or it is unreadable)
+    root: Path | None = None  # the catalogue folder: where the attachments named by records are found
 
     def powers(self) -> Iterator[tuple[Department, Power]]:
         for dept in self.departments:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from generator.core.attachments import Attachment, attachments_of
 from generator.core.catalogue import Catalogue, complaints_for, supervision_for
 from generator.core.laws import Law
 from generator.core.model import CatalogueRecord, Complaint, DepartmentRecord, PowerRecord, Supervisor
@@ -33,6 +34,7 @@ class EditionPower:
     department: DepartmentRecord
     supervision: list[Supervisor]
     complaints: list[Complaint]
+    attachments: tuple[Attachment, ...] = ()  # the checked files its materials name (never a withheld power's)
 
     @property
     def code(self) -> str:
@@ -80,7 +82,8 @@ def make_edition(catalogue: Catalogue, kind: EditionKind = "public") -> Edition:
                     continue
             sup = supervision_for(catalogue.record, dept.record, rec)
             com = complaints_for(catalogue.record, dept.record, rec)
-            out.powers.append(EditionPower(rec, dept.slug, dept.record, sup, com))
+            files = attachments_of(catalogue.root, dept.slug, rec) if catalogue.root else ()
+            out.powers.append(EditionPower(rec, dept.slug, dept.record, sup, com, files))
         departments.append(out)
     laws = catalogue.laws.by_name() if catalogue.laws else {}
     return Edition(kind, catalogue.record, departments, laws)

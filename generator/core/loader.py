@@ -280,7 +280,7 @@ def _load(root: Path) -> tuple[Catalogue | None, Report]:
     _load_powers(power_files, report)
     if cat_record is None:
         return None, report
-    return Catalogue(cat_record, departments, ledger, laws), report
+    return Catalogue(cat_record, departments, ledger, laws=laws, root=root), report
 
 
 def _load_ledger(root: Path, walker: _Walker, report: Report) -> Ledger | None:

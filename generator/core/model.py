@@ -62,6 +62,26 @@ class CategoryDef(Record):
     code: str = F("类别代码", "两位大写字母,如 XK", pattern=r"^[A-Z]{2}$")
 
 
+DISPLAY_LATEST, DISPLAY_POPULAR = "最近修订", "常用事项"
+
+
+class KioskSettings(Record):
+    idle_seconds: int = F(
+        "无操作返回时间", "触摸屏无人操作多少秒后回到首页,默认 120", default=120, strict=True, ge=5, le=3600
+    )
+
+
+class DisplaySettings(Record):
+    cycle_seconds: int = F("每屏停留秒数", "电子显示屏每屏停留的秒数,默认 15", default=15, strict=True, ge=3, le=600)
+    shows: list[Literal["最近修订", "常用事项"]] = F(
+        "显示内容", "按顺序轮播:最近修订、常用事项,默认两者都显示", default_factory=lambda: ["最近修订", "常用事项"]
+    )
+    latest: int = F("最近修订条数", "显示最近修订的事项数,默认 8", default=8, strict=True, ge=1, le=50)
+    popular: list[str] = F(
+        "常用事项", "各部门常用事项的权力编码,按显示顺序;不填时显示各部门依申请办理的事项", default_factory=list
+    )
+
+
 class CatalogueRecord(Record):
     """_catalogue.yaml: the publishing government."""
 
@@ -74,6 +94,10 @@ class CatalogueRecord(Record):
     complaints: list[Complaint] = F("投诉举报途径", "所有事项默认的投诉渠道", default_factory=list)
     categories: list[CategoryDef] | None = F("权力类别", "可选;不填时使用默认的 11 个类别", default=None)
     licence: str | None = F("开放数据许可", "可选;开放数据下载的许可说明,如 知识共享署名 4.0 (CC BY 4.0)", default=None)
+    kiosk: KioskSettings = F("触摸屏", "政务服务大厅触摸屏版(build --kiosk)的设置", default_factory=KioskSettings)
+    display: DisplaySettings = F(
+        "电子显示屏", "网站 display/ 页面(大厅电子显示屏)的设置", default_factory=DisplaySettings
+    )
 
     def category_codes(self) -> dict[str, str]:
         """Category name to its two-letter code."""
@@ -121,6 +145,12 @@ class Material(Record):
     name: Text = F("材料名称")
     copies: int | None = F("份数", default=None, strict=True, ge=0, le=999)
     form: Literal["原件", "复印件", "电子件"] | None = F("材料形式", "原件、复印件 或 电子件", default=None)
+    form_file: str | None = F(
+        "空白表格", "表格文件,相对于部门目录的路径,如 forms/申请表.pdf;PDF、DOCX、XLSX、PNG 或 JPG", default=None
+    )
+    sample_file: str | None = F(
+        "示范文本", "填写示范文本文件,相对于部门目录的路径,如 forms/申请表-示范.pdf", default=None
+    )
 
 
 class Branch(Record):

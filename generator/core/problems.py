@@ -79,6 +79,17 @@ MESSAGES: dict[str, str] = {
         "编码「{code}」已于 {date} 注销({file} 第 {line} 行),不能再使用:新事项请用 python -m generator new"
         " 取得新编码;如果是误注销,请删去 {file} 中的这条注销记录"
     ),
+    # Attachments: materials[].form_file and sample_file (attachments.py)
+    "E231": (
+        "附件路径「{path}」不可用:请写从部门目录起的相对路径,用 / 分隔,不以 / 开头,"
+        "不含「..」和特殊字符,如 forms/申请表.pdf"
+    ),
+    "E232": "附件「{path}」不存在:应放在部门目录 {dept}/ 中,路径从部门目录写起",
+    "E233": "附件「{path}」的文件类型不允许,只能是 {allowed} 文件",
+    "E234": "附件「{path}」的内容不是 {kind} 文件,请检查文件是否损坏或扩展名是否改过",
+    "E235": "附件「{path}」过大({size} 字节,上限 {limit} 字节),请压缩或拆分",
+    "E236": "附件「{path}」是指向权力清单目录之外的符号链接({target}),已拒绝",
+    "E237": "电子显示屏的常用事项「{code}」{why},不能在显示屏上显示(见 display.popular)",
     "W201": "{category}({cat_code})的事项序号不连续,缺少:{missing}",
     "W202": "承诺时限({promised})超过法定时限({statutory})的三分之二,原则上应比法定时限缩短三分之一以上",
     "W203": "已设承诺时限,但步骤「{step}」未填写时限(days)",
@@ -92,6 +103,7 @@ MESSAGES: dict[str, str] = {
         "权力依据「{law}」的修改自 {effective} 起施行,本事项最近修订于 {revised}:"
         "应在施行后 {days} 个工作日内(期限 {deadline})修订事项和流程图,已逾期 {overdue} 个工作日{fallback}"
     ),
+    "W211": "本事项不在公开网站上全文公开(涉密或部门内部),附件「{path}」不会发布",
 }
 
 

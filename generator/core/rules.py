@@ -8,10 +8,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Set
 
+from generator.core.attachments import attachment_problems
 from generator.core.catalogue import Catalogue, Department, Power
 from generator.core.law_rules import overdue_problems
 from generator.core.ledger import ledger_problems
-from generator.core.loader import DEPARTMENT_FILE
+from generator.core.loader import CATALOGUE_FILE, DEPARTMENT_FILE
 from generator.core.model import PENALTY, PowerRecord, Step
 from generator.core.problems import Problem, problem
 
@@ -31,6 +32,8 @@ def check(catalogue: Catalogue, today: dt.date) -> list[Problem]:
     found.extend(duplicate_department_codes(catalogue))
     found.extend(ledger_problems(catalogue))
     found.extend(overdue_problems(catalogue, today))
+    found.extend(attachment_problems(catalogue))
+    found.extend(display_problems(catalogue))
     return found
 
 
@@ -256,3 +259,14 @@ def duplicate_department_codes(catalogue: Catalogue) -> Iterator[Problem]:
             others = "、".join(f"{d.slug}/{DEPARTMENT_FILE}" for d in depts if d is not dept)
             at = dept.source.at(("code",)) if dept.source else None
             yield problem("E218", f"{dept.slug}/{DEPARTMENT_FILE}", at, "code", code=code, other=others)
+
+
+def display_problems(catalogue: Catalogue) -> Iterator[Problem]:
+    """E237: a power the display screen is to show as most used must exist and be published in full."""
+    records = {power.code: power.record for _, power in catalogue.powers()}
+    for code in catalogue.record.display.popular:
+        record = records.get(code)
+        if record is None:
+            yield problem("E237", CATALOGUE_FILE, None, "display.popular", code=code, why="不存在")
+        elif record.confidential is not None or record.is_internal:
+            yield problem("E237", CATALOGUE_FILE, None, "display.popular", code=code, why="不公开(涉密或部门内部)")

@@ -132,6 +132,7 @@ CHANGES = "changes/"
 DATA = "data/"  # 开放数据: the page, with the downloads beside it
 LAWS = "laws/"  # 法律依据索引
 FEED = "feed.xml"  # an Atom feed, beside the page it belongs to (the home page, each department's page)
+DISPLAY = "display/"  # the hall's display screen: a page of its own, outside the theme
 FLOWCHART_GUIDE = "flowchart-guide/"  # hand-written: content/flowchart-guide.md
 PDF_FOLDER = "pdf"
 CATALOGUE_PDF = f"{PDF_FOLDER}/catalogue.pdf"
@@ -206,6 +207,15 @@ def numbered_page_path(path: str, number: int) -> str:
     return path if number == 1 else f"{path.removesuffix('index.md')}{number}/index.md"
 
 
+def attachment_path(code: str, name: str) -> str:
+    """A power's attachment (a blank or a sample filled-in form) in the site: powers/<CODE>/form-1.pdf."""
+    return f"{power_url(code)}{name}"
+
+
+ATTACHMENT_LABELS = {"form": "空白表格", "sample": "示范文本"}
+ATTACHMENT_WHERE = "空白表格和示范文本可扫码到网站本事项页面下载,或到服务窗口领取"
+
+
 def card_pdf(code: str) -> str:
     """The power's A4 办事明白卡."""
     return f"{PDF_FOLDER}/{code}.pdf"
@@ -214,6 +224,11 @@ def card_pdf(code: str) -> str:
 def poster_pdf(code: str) -> str:
     """The power's A3 流程图海报."""
     return f"{PDF_FOLDER}/{code}-a3.pdf"
+
+
+def guide_pdf(code: str) -> str:
+    """The power's 办事指南 (a public power started on application)."""
+    return f"{PDF_FOLDER}/{code}-guide.pdf"
 
 
 def department_pdf(slug: str) -> str:

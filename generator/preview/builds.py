@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.edition import Edition, EditionDepartment, EditionPower
+from generator.outputs.attachments import copy_attachments
+from generator.outputs.display import write_display
 from generator.outputs.feeds import write_feeds
 from generator.outputs.opendata import write_downloads
 from generator.outputs.site.assemble import SitePlan
@@ -52,6 +54,8 @@ class Builder:
         plan.write(site, self.cache, epoch, lambda _: None)
         write_downloads(edition, site)
         write_feeds(edition, site)
+        copy_attachments(edition, site)
+        write_display(edition, site)
         return Built(site, _power_shell(plan, engine), ran)
 
     def _engine(self, plan: SitePlan, edition: Edition, epoch: int) -> tuple[Path, bool]:

@@ -9,6 +9,7 @@ from generator.core.edition import Edition, EditionDepartment, EditionPower, Wit
 from generator.core.fingerprint import record_version
 from generator.core.model import CatalogueRecord, Material, PowerRecord, Step
 from generator.outputs.wording import (
+    ATTACHMENT_WHERE,
     absolute_url,
     basis_text,
     fee_lines,
@@ -84,6 +85,16 @@ class PowerSheet:
     chart_label: str = ""
     parts: tuple[str, ...] = ()  # the sheet's chart in parts, when it is too long to print whole (pages.py)
     parts_across: bool = False  # the parts run top to bottom, side by side (else left to right, one under another)
+    forms: str = ""  # the line saying where to get the materials' forms, when any has an attachment
+
+
+def forms_line(power: EditionPower) -> str:
+    """Which materials have a blank or sample filled-in form, and where to get them; "" when none has."""
+    numbers = sorted({a.material for a in power.attachments})
+    if not numbers:
+        return ""
+    names = "、".join(power.record.materials[n].name for n in numbers)
+    return f"{names}的{ATTACHMENT_WHERE}"
 
 
 def power_sheet(power: EditionPower, catalogue: CatalogueRecord) -> PowerSheet:
@@ -115,6 +126,7 @@ def power_sheet(power: EditionPower, catalogue: CatalogueRecord) -> PowerSheet:
         url=absolute_url(catalogue.site_url, power_url(rec.code)),
         revised=printed_date(rec.last_revised),
         version=record_version(rec),
+        forms=forms_line(power),
     )
 
 

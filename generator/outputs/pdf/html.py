@@ -58,7 +58,7 @@ def stylesheet(kind: str) -> str:
     return "\n".join((folder / name).read_text(encoding="utf-8") for name in names)
 
 
-SHEET_TITLES = {"card": "办事明白卡", "poster": "权力运行流程图"}
+SHEET_TITLES = {"card": "办事明白卡", "poster": "权力运行流程图", "guide": "办事指南"}
 
 
 def sheets_html(kind: str, sheets: Sequence[PowerSheet]) -> str:

@@ -18,6 +18,7 @@ from generator.outputs.flowchart import render_svgs
 from generator.outputs.flowchart.dot import ChartVariant
 from generator.outputs.flowchart.parts import PrintChart, most_parts, part_sources
 from generator.outputs.pdf.content import Chapter, PowerSheet
+from generator.outputs.pdf.guide import GuideSheet
 from generator.outputs.pdf.html import chapter_html
 from generator.outputs.pdf.join import join
 from generator.outputs.pdf.pages import chart_parts, pages, whole_fits
@@ -40,12 +41,12 @@ class SheetSource:
     """A card or poster as planned: the sheet without its chart, the DOT source of the chart it prints, and what
     that chart is drawn from, to draw it in parts if it is too long to print whole."""
 
-    sheet: PowerSheet
+    sheet: PowerSheet | GuideSheet
     dot: str
     chart: PrintChart
 
 
-def with_charts(kind: str, sources: Sequence[SheetSource], chart_cache: Path) -> list[PowerSheet]:
+def with_charts(kind: str, sources: Sequence[SheetSource], chart_cache: Path) -> list[PowerSheet | GuideSheet]:
     """The sheets with their charts drawn (one `dot` run for those not in chart_cache): card or poster charts."""
     charts = render_svgs(
         {s.sheet.code: s.dot for s in sources}, chart_cache, {s.sheet.code: s.sheet.chart_label for s in sources}
@@ -100,11 +101,13 @@ class SheetsJob:
     cards: tuple[SheetSource, ...]
     posters: tuple[SheetSource, ...]
     chart_cache: Path
+    guides: tuple[SheetSource, ...] = ()  # the 办事指南 of those started on application
 
     def run(self) -> list[bytes]:
-        """A file per card, then per poster, in the job's order."""
+        """A file per card, then per poster, then per guide, in the job's order."""
         cards = render_sheets("card", with_charts("card", self.cards, self.chart_cache))
-        return cards + render_sheets("poster", with_charts("poster", self.posters, self.chart_cache))
+        posters = render_sheets("poster", with_charts("poster", self.posters, self.chart_cache))
+        return cards + posters + render_sheets("guide", with_charts("guide", self.guides, self.chart_cache))
 
 
 @dataclass(frozen=True)

@@ -183,7 +183,7 @@ def card_facts(sheet: PowerSheet) -> list[list[str]]:
     return [
         sheet.basis or ["无"],
         _conditions(sheet),
-        sheet.materials or ["无"],
+        [*(sheet.materials or ["无"]), *([sheet.forms] if sheet.forms else [])],
         sheet.fees,
         _limits(sheet),
         office,

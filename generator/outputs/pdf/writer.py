@@ -22,13 +22,14 @@ from generator.outputs.flowchart import chart_label, dot_source
 from generator.outputs.flowchart.parts import print_chart
 from generator.outputs.flowchart.render import chart_digest, prune_cache
 from generator.outputs.pdf.content import Booklet, booklet, power_sheet
+from generator.outputs.pdf.guide import guide_powers, guide_sheet
 from generator.outputs.pdf.html import booklet_html
 from generator.outputs.pdf.jobs import BookletJob, ChapterJob, SheetsJob, SheetSource, Workers
 from generator.outputs.pdf.keys import data_key, text_key
-from generator.outputs.wording import CATALOGUE_PDF, PDF_FOLDER, card_pdf, department_pdf, poster_pdf
+from generator.outputs.wording import CATALOGUE_PDF, PDF_FOLDER, card_pdf, department_pdf, guide_pdf, poster_pdf
 
 SHEETS_PER_DOCUMENT = 25  # powers per job (a document of cards, one of posters): jobs of a few seconds
-CHART_VARIANTS = {"card": "print-tall", "poster": "print"}  # the flowchart each kind of sheet prints
+CHART_VARIANTS = {"card": "print-tall", "poster": "print", "guide": "print-tall"}  # the flowchart each prints
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Output:
     """One file to write: its path in the site (pdf/…), its kind, its key in the cache and what it is made of."""
 
     path: str
-    kind: str  # card | poster | booklet
+    kind: str  # card | poster | guide | booklet
     key: str
     source: SheetSource | None = None  # a card's or poster's
     booklet: Booklet | None = None
@@ -91,6 +92,9 @@ def plan(edition: Edition) -> list[Output]:
     for kind, path in (("card", card_pdf), ("poster", poster_pdf)):
         sources = sheet_sources(edition, kind)
         outputs += [Output(path(s.sheet.code), kind, data_key(kind, s), source=s) for s in sources]
+    outputs += [
+        Output(guide_pdf(s.sheet.code), "guide", data_key("guide", s), source=s) for s in guide_sources(edition)
+    ]
     books = [(department_pdf(d.slug), booklet(edition, [d], d.record.name)) for d in edition.departments]
     books.append((CATALOGUE_PDF, booklet(edition, edition.departments, edition.catalogue.name)))
     return outputs + [Output(path, "booklet", data_key("booklet", book), booklet=book) for path, book in books]
@@ -106,6 +110,17 @@ def sheet_sources(edition: Edition, kind: str) -> list[SheetSource]:
             print_chart(power, CHART_VARIANTS[kind]),
         )
         for power in edition.powers()
+    ]
+
+
+def guide_sources(edition: Edition) -> list[SheetSource]:
+    """A 办事指南 for every power the edition shows in full that starts on application, with its chart's source."""
+    return [
+        SheetSource(
+            dataclasses.replace(guide_sheet(power, edition.catalogue), chart_label=chart_label(power)),
+            dot_source(power, edition.catalogue, variant=CHART_VARIANTS["guide"]),
+        )
+        for power in guide_powers(edition)
     ]
 
 
@@ -145,7 +160,8 @@ def _sheet_jobs(outputs: Sequence[Output], charts: Path) -> Iterator[tuple[Sheet
         chunk = set(codes[start : start + SHEETS_PER_DOCUMENT])
         cards = [o for o in outputs if o.kind == "card" and _code(o) in chunk]
         posters = [o for o in outputs if o.kind == "poster" and _code(o) in chunk]
-        yield SheetsJob(_sources(cards), _sources(posters), charts), cards + posters
+        guides = [o for o in outputs if o.kind == "guide" and _code(o) in chunk]
+        yield SheetsJob(_sources(cards), _sources(posters), charts, _sources(guides)), cards + posters + guides
 
 
 def _code(output: Output) -> str:
