@@ -193,6 +193,8 @@ def test_open_data_holds_the_text_exactly_and_feeds_as_text(built):
         root = ElementTree.fromstring(path.read_bytes())
         titles = [e.findtext("{http://www.w3.org/2005/Atom}title") for e in root]
         assert any(SCRIPT in (t or "") for t in titles), path  # markup stays text
+
+
 def test_the_kiosk_shows_hostile_text_as_written_and_runs_nothing_of_it(built):
     assert markup_of(built.kiosk) - markup_of(built.benign_kiosk) == set()
     page = soup(built.kiosk / "power" / "FX01TJ-CF-0001.html")

@@ -21,7 +21,7 @@ from generator.outputs.pdf.content import Chapter, PowerSheet
 from generator.outputs.pdf.guide import GuideSheet
 from generator.outputs.pdf.html import chapter_html
 from generator.outputs.pdf.join import join
-from generator.outputs.pdf.pages import chart_parts, pages, whole_fits
+from generator.outputs.pdf.pages import LEAST_PT, chart_parts, pages, whole_fits
 from generator.outputs.pdf.render import render_chapter, render_frame, render_sheets
 
 # How a chart too long to print whole is cut, tried in this order: the poster's rows left to right, then columns
@@ -52,7 +52,7 @@ def with_charts(kind: str, sources: Sequence[SheetSource], chart_cache: Path) ->
         {s.sheet.code: s.dot for s in sources}, chart_cache, {s.sheet.code: s.sheet.chart_label for s in sources}
     )
     sheets = [dataclasses.replace(s.sheet, **{f"{kind}_svg": charts[s.sheet.code]}) for s in sources]
-    long = [s for s in sheets if not whole_fits(kind, s)]
+    long = [s for s in sheets if kind in LEAST_PT and not whole_fits(kind, s)]  # the guide's chart runs on pages
     parted = in_parts(kind, long, {s.sheet.code: s.chart for s in sources}, chart_cache) if long else {}
     return [parted.get(s.code, s) for s in sheets]
 

@@ -119,6 +119,7 @@ def guide_sources(edition: Edition) -> list[SheetSource]:
         SheetSource(
             dataclasses.replace(guide_sheet(power, edition.catalogue), chart_label=chart_label(power)),
             dot_source(power, edition.catalogue, variant=CHART_VARIANTS["guide"]),
+            print_chart(power, CHART_VARIANTS["guide"]),
         )
         for power in guide_powers(edition)
     ]
