@@ -116,7 +116,9 @@ def test_a_form_replaced_by_a_link_after_check_stops_the_copy(tmp_path):
 
 def _page(edition, code: str) -> BeautifulSoup:
     power = next(p for p in edition.powers() if p.code == code)
-    return BeautifulSoup(power_page(environment(), power, "", edition.category_codes()), "html.parser")
+    return BeautifulSoup(
+        power_page(environment(), power, "", edition.category_codes(), edition.catalogue), "html.parser"
+    )
 
 
 def test_the_power_page_links_each_form_beside_its_material(edition):
