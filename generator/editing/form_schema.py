@@ -77,6 +77,8 @@ def _layout(node: dict[str, Any], name: str) -> dict[str, Any]:
         if name in _LIST_LAYOUT:
             node["format"] = "table"
         items = node.get("items", {})
+        if isinstance(items, dict) and items.get("type") == "string":
+            items.setdefault("title", node.get("title", name))
         if isinstance(items, dict) and items.get("type") == "object":
             items["title"] = node.get("title", name)
             items.setdefault("headerTemplate", "{{ i1 }}. {{ self.name }}{{ self.law }}{{ self.item }}{{ self.level }}")

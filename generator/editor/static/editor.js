@@ -6,7 +6,7 @@
 
 const TOKEN = document.querySelector('meta[name="qlqd-token"]').content;
 const CHECK_DELAY = 300; // ms after the last keystroke
-const state = { path: null, version: null, editor: null, schema: null, list: null, timer: null, checking: 0, errors: 0 };
+const state = { path: null, version: null, editor: null, schema: null, list: null, timer: null, typing: null, checking: 0, errors: 0 };
 const $ = (id) => document.getElementById(id);
 
 JSONEditor.defaults.languages.zh = {
@@ -233,6 +233,11 @@ async function start() {
     return;
   }
   $("search").addEventListener("input", showList);
+  // json-editor takes a value on the input's change event (when it loses focus): tell it while the clerk types
+  $("form").addEventListener("input", (event) => {
+    clearTimeout(state.typing);
+    state.typing = setTimeout(() => event.target.dispatchEvent(new Event("change", { bubbles: true })), CHECK_DELAY);
+  });
   $("list").addEventListener("click", (event) => {
     const link = event.target.closest("a[data-path]");
     if (!link) return;
