@@ -181,10 +181,11 @@ def test_live_checks_use_the_rules_across_fields_and_records(editor):
     form["fees"] = [{"item": "工本费", "standard": "每本10元"}]  # a fee without its basis
     form["code"] = "FX01TJ-CF-0001"  # another record's code
     status, answer = client.post("/api/check", {"path": RECORD, "form": form})
+    assert status == 200
     found = {p["code"]: p for p in answer["problems"]}
     assert found["E101"]["form_path"] == "root.fees.0.basis" and "收费依据" in found["E101"]["message"]
     form.pop("fees")
-    status, answer = client.post("/api/check", {"path": RECORD, "form": form})
+    _, answer = client.post("/api/check", {"path": RECORD, "form": form})
     found = {p["code"]: p for p in answer["problems"]}
     assert found["E207"]["form_path"] == "root.time_limit.promised"
     assert "另见" in found["E202"]["message"] and found["E201"]["code"] == "E201"
