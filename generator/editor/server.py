@@ -19,10 +19,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from generator.editor.app import Editor, Refused
-from generator.editor.auth import SESSION_COOKIE, Gate, Session, token_matches
+from generator.editor.auth import LOOPBACK, SESSION_COOKIE, Gate, Session, token_matches
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 512 * 1024  # a record is a few KB; the reader refuses files over 1 MB, the form's JSON is larger
+DISCARDED = 16 * 1024 * 1024  # a refused body up to this size is read (and dropped) before the answer
 DRAFTS_KEPT = 20  # preview pages kept per server for the preview frame
 _SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -59,6 +60,8 @@ class EditorHandler(BaseHTTPRequestHandler):
     # --- GET ------------------------------------------------------------------------------------------------
 
     def do_GET(self) -> None:
+        if not self._host_allowed():
+            return self._refuse(421, "请用 http://127.0.0.1 访问编辑器")
         address = urlsplit(self.path)
         if address.path == "/login":
             return self._static("login.html")
@@ -112,6 +115,8 @@ class EditorHandler(BaseHTTPRequestHandler):
     # --- POST -----------------------------------------------------------------------------------------------
 
     def do_POST(self) -> None:
+        if not self._host_allowed():
+            return self._refuse(421, "请用 http://127.0.0.1 访问编辑器")
         body = self._body()
         if body is None:
             return None
@@ -160,9 +165,23 @@ class EditorHandler(BaseHTTPRequestHandler):
             return None
         if int(length) > MAX_BODY:
             self.close_connection = True
+            self._discard(int(length))
             self._refuse(413, f"请求过大(超过 {MAX_BODY // 1024} KB),已拒绝")
             return None
         return self.rfile.read(int(length))
+
+    def _host_allowed(self) -> bool:
+        """On loopback, only requests addressed to this computer: another site's name made to point at 127.0.0.1
+        (DNS rebinding) would otherwise count as this page's own origin."""
+        if self.server.server_address[0] not in LOOPBACK:
+            return True
+        return urlsplit("//" + self.headers.get("Host", "")).hostname in (*LOOPBACK, "::1")
+
+    def _discard(self, length: int) -> None:
+        """Read what the browser is still sending (up to DISCARDED bytes, never kept), so that it reads the refusal."""
+        left = min(length, DISCARDED)
+        while left > 0 and (chunk := self.rfile.read(min(left, 65536))):
+            left -= len(chunk)
 
     def _same_site(self, session: Session) -> bool:
         """The page's token is there, and the browser says the request comes from this server's own page."""
