@@ -250,6 +250,11 @@ def test_oversized_requests_and_requests_from_other_sites_are_refused(editor, po
     body = {"path": RECORD, "version": opened(client)["version"], "form": opened(client)["form"]}
     assert client.request("/api/save", body, **{"X-QLQD-Token": "wrong"})[0] == 403
     assert client.request("/api/save", body, Origin="http://evil.example")[0] == 403
+    deep: dict = {}
+    for _ in range(200):
+        deep = {"a": deep}
+    assert client.post("/api/check", {"path": RECORD, "form": {"name": deep}})[0] == 400
+    assert client.request("/api/check", raw=b"[" * 100_000)[0] == 400
     assert client.request("/api/list", Host="evil.example")[0] == 421  # a name rebound to 127.0.0.1
     assert client.request("/api/save", body, Host="evil.example:80")[0] == 421
     assert (powers / RECORD).read_bytes() == before

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.core.model import PowerRecord, Step
+from generator.core.yamlsafe import MAX_DEPTH
 from generator.editing.model_keys import key_rank, scalar_kind, sub_model
 
 MAX_ITEMS = 2_000  # list items anywhere in one record: a form sending more is refused (with the request size limit)
@@ -27,8 +28,21 @@ def form_to_data(values: Any, model: type[BaseModel] = PowerRecord) -> dict[str,
     """The record data of a form's values, keys in model order; FormRefused when it is not a record at all."""
     if not isinstance(values, dict):
         raise FormRefused("表单内容应为映射")
+    if _depth(values) > MAX_DEPTH:
+        raise FormRefused(f"表单内容嵌套超过 {MAX_DEPTH} 层")
     counted = [0]
     return _mapping(values, model, counted)
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and mappings nest in value (without recursion: the value may nest very deeply)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _mapping(values: dict[str, Any], model: type[BaseModel] | None, counted: list[int]) -> dict[str, Any]:

@@ -106,11 +106,14 @@ class Editor:
 
     def submit(self, rel: str, user: str) -> dict[str, Any]:
         try:
-            record_path = open_record(self.root, rel)
+            opened = open_record(self.root, rel)
         except (PathRefused, YamlRejected, OSError) as exc:
             raise Refused(_reason(exc, rel)) from None
         with self.lock:
-            record = PowerRecord.model_validate(parse_text(record_path.text, rel).data)
+            try:
+                record = PowerRecord.model_validate(parse_text(opened.text, rel).data)
+            except ValidationError:
+                raise Refused("文件有错误:请先在表单中改正并保存,再提交审核") from None
             try:
                 done = submit_record(self.root, rel, record, user, self.settings)
             except GeneratorError as exc:
@@ -135,6 +138,8 @@ class Editor:
         except GeneratorError as exc:
             return {"chart": "", "page": None, "note": str(exc)}
         waiting = "" if self.preview.ready.is_set() else "整个页面的预览正在准备(首次生成网站),先显示流程图。"
+        if self.preview.failure:
+            waiting = f"无法预览整个页面,只显示流程图:{self.preview.failure}"
         return {
             "chart": rendered.chart,
             "page": rendered.page,

@@ -130,7 +130,7 @@ class EditorHandler(BaseHTTPRequestHandler):
             return self._refuse(403, "请求来自其他网站,已拒绝")
         try:
             data = json.loads(body or b"{}")
-        except ValueError:
+        except (ValueError, RecursionError):
             return self._refuse(400, "请求内容不是 JSON")
         if not isinstance(data, dict):
             return self._refuse(400, "请求内容应为 JSON 对象")
