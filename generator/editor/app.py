@@ -144,6 +144,7 @@ class Editor:
             "chart": rendered.chart,
             "page": rendered.page,
             "note": " ".join(filter(None, [rendered.note, waiting])),
+            "pending": not self.preview.ready.is_set(),
         }
 
 

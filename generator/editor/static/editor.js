@@ -6,7 +6,7 @@
 
 const TOKEN = document.querySelector('meta[name="qlqd-token"]').content;
 const CHECK_DELAY = 300; // ms after the last keystroke
-const state = { path: null, version: null, editor: null, schema: null, list: null, timer: null, typing: null, checking: 0, errors: 0 };
+const state = { path: null, version: null, editor: null, schema: null, list: null, timer: null, typing: null, waiting: null, checking: 0, errors: 0 };
 const $ = (id) => document.getElementById(id);
 
 JSONEditor.defaults.languages.zh = {
@@ -167,6 +167,8 @@ function showPreview(preview) {
   $("preview-note").textContent = preview.note || "";
   $("chart").innerHTML = preview.chart || ""; // the generator's own SVG, its texts escaped by the flowchart module
   if (preview.page_url) $("page").src = preview.page_url;
+  clearTimeout(state.waiting);
+  if (preview.pending) state.waiting = setTimeout(check, 3000); // the site for the page preview is being built
 }
 
 // --- saving and submitting ------------------------------------------------------------------------------------
@@ -242,6 +244,7 @@ async function start() {
     const link = event.target.closest("a[data-path]");
     if (!link) return;
     event.preventDefault();
+    history.pushState(null, "", `#${link.dataset.path}`);
     openRecord(link.dataset.path).catch((error) => message(error.message));
   });
   $("new-button").addEventListener("click", () => { $("new-form").hidden = !$("new-form").hidden; });
@@ -253,7 +256,12 @@ async function start() {
     await openRecord(state.path).catch((error) => message(error.message));
     $("conflict").hidden = false; // the two versions stay in view while the clerk merges
   });
-  if (location.hash.length > 1) openRecord(decodeURIComponent(location.hash.slice(1))).catch((e) => message(e.message));
+  const fromAddress = () => {
+    const path = decodeURIComponent(location.hash.slice(1));
+    if (path && path !== state.path) openRecord(path).catch((e) => message(e.message));
+  };
+  window.addEventListener("hashchange", fromAddress);
+  fromAddress();
 }
 
 start();
