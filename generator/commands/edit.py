@@ -40,8 +40,9 @@ def edit_command(
 ) -> None:
     """在浏览器中用表单编辑权力事项:边填边检查、预览页面和流程图,保存后可提交审核。"""
     if hashing:
-        name = click.prompt("用户名")
-        click.echo(f"{name}:{hash_password(click.prompt('密码', hide_input=True, confirmation_prompt=True))}")
+        name = click.prompt("用户名", err=True)  # prompts on stderr: stdout is the line for the users file
+        password = click.prompt("密码", hide_input=True, confirmation_prompt=True, err=True)
+        click.echo(f"{name}:{hash_password(password)}")
         return
     if not powers.is_dir():
         click.echo(f"找不到权力清单目录：{powers}", err=True)
