@@ -20,7 +20,7 @@ from generator.commands import main
 from generator.core.model import PowerRecord
 from generator.core.yamlsafe import parse_text
 from generator.editing.fmt import format_text
-from generator.editing.forge import Forge, ForgeRefused, forge_settings
+from generator.editing.forge import Forge, ForgeRefused, forge_settings, open_request
 from generator.editing.form_schema import form_schema
 from generator.editing.new import render_power
 from generator.editing.record_form import data_to_form, form_to_data
@@ -342,6 +342,48 @@ def test_without_a_remote_the_branch_stays_local_and_the_answer_says_how_to_push
         assert status == 200 and done["remote"] == "" and "git push" in done["message"]
         assert client.post("/api/submit", {"path": RECORD})[0] == 400  # nothing new to submit
     assert git(powers.parent, "log", "-1", "--format=%s", "qlqd/FX01TJ-CF-0002").startswith("修改权力事项")
+
+
+@pytest.mark.parametrize(
+    ("kind", "address", "header", "shown"),
+    [
+        ("gitea", "/api/repos/qlqd/powers/pulls", "Authorization", "token t0ken"),
+        ("github", "/api/repos/qlqd/powers/pulls", "Authorization", "Bearer t0ken"),
+        ("gitlab", "/api/projects/qlqd%2Fpowers/merge_requests", "Private-Token", "t0ken"),
+    ],
+)
+def test_each_forge_is_asked_in_its_own_api(kind: str, address: str, header: str, shown: str):
+    forge_server = HTTPServer(("127.0.0.1", 0), FakeForge)
+    threading.Thread(target=forge_server.serve_forever, daemon=True).start()
+    FakeForge.seen = []
+    try:
+        forge = Forge(kind, f"http://127.0.0.1:{forge_server.server_port}/api", "qlqd/powers", "t0ken", "master")
+        assert open_request(forge, "qlqd/FX01TJ-CF-0002", "修改权力事项", "报告").endswith("/pulls/7")
+    finally:
+        forge_server.shutdown()
+    path, headers, body = FakeForge.seen[0]
+    assert path == address and headers[header] == shown
+    branch, base = ("source_branch", "target_branch") if kind == "gitlab" else ("head", "base")
+    assert (
+        body[branch] == "qlqd/FX01TJ-CF-0002"
+        and body[base] == "master"
+        and "报告" in json.dumps(body, ensure_ascii=False)
+    )
+
+
+def test_a_forge_that_refuses_is_reported_in_chinese():
+    forge = Forge("gitea", "http://127.0.0.1:9/api", "a/b", "t")  # nothing listens on port 9
+    with pytest.raises(ForgeRefused, match="无法连接代码托管平台"):
+        open_request(forge, "b", "t", "x")
+
+
+def test_the_users_file_line_is_made_by_hash_password(tmp_path: Path):
+    done = CliRunner().invoke(main, ["edit", "--hash-password"], input="张三\n口令123\n口令123\n")
+    assert done.exit_code == 0
+    users = tmp_path / "users.txt"
+    users.write_text(done.stdout.splitlines()[-1] + "\n", encoding="utf-8")
+    gate = Gate(read_users(users))
+    assert gate.login("张三", "口令123") and not gate.login("张三", "口令124")
 
 
 def test_forge_settings_come_from_the_environment_or_a_file_outside_the_repository(tmp_path: Path):
