@@ -90,13 +90,11 @@ class Editor:
             raise Refused(str(exc)) from None
         return {"path": f"{slug}/", "code_file": opened.rel, "version": None, "form": opened.form, "text": opened.text}
 
-    def check(self, rel: str, form: Any, preview: bool = True) -> dict[str, Any]:
+    def check(self, rel: str, form: Any) -> dict[str, Any]:
+        """The problems of what the form holds, and its preview."""
         catalogue = self.catalogue()
         outcome = self._outcome(lambda: check_draft(catalogue, self.root, rel, form))
-        answer = _answer(outcome)
-        if preview:
-            answer["preview"] = self._preview(catalogue, outcome)
-        return answer
+        return _answer(outcome) | {"preview": self._preview(catalogue, outcome)}
 
     def save(self, rel: str, version: str | None, form: Any) -> dict[str, Any]:
         with self.lock:
