@@ -22,7 +22,7 @@ from generator.core.loader import DEPARTMENT_FILE, validate_parsed
 from generator.core.model import PowerRecord
 from generator.core.problems import GeneratorError, Problem, Report
 from generator.core.yamlsafe import MAX_BYTES, YamlRejected, decode, parse_text
-from generator.editing.new import DeptTarget, department_target, new_power
+from generator.editing.new import DeptTarget, TargetError, department_target, new_power
 from generator.editing.record_form import data_to_form, form_to_data
 from generator.editing.record_save import edited_text, new_text, text_hash
 
@@ -97,16 +97,24 @@ def check_draft(catalogue: Catalogue, root: Path, rel: str, form: Any, today: dt
         original = decode(path.read_bytes(), rel)
         text = edited_text(original, form_to_data(form), rel)
     else:
-        data, rel = _coded(root, slug, form_to_data(form))
+        data, rel = _coded(catalogue, root, slug, form_to_data(form))
         text = new_text(data)
     return Outcome("checked", rel, text, draft_problems(catalogue, rel, text, today or dt.date.today(), not name))
 
 
-def _coded(root: Path, slug: str, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    """A new record's data with the code `new` would give it now (by its category), and its file."""
-    target: DeptTarget = department_target(root, slug)
-    category = target.category_codes().get(str(data.get("category", "")))
-    code = target.take_code(str(data["category"])) if category else str(data.get("code", ""))
+def _coded(catalogue: Catalogue, root: Path, slug: str, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A new record's data with the code `new` would give it now (by its category), and its file.
+
+    The codes in use are those department_target finds, from the catalogue in memory: the codes of the records,
+    the names of every file of the folder and the ledger."""
+    dept = next((d for d in catalogue.departments if d.slug == slug and d.record is not None), None)
+    if dept is None or dept.record is None:
+        raise TargetError(f"未知部门「{slug}」,或其 _department.yaml 有错误")
+    target = DeptTarget(root, slug, catalogue.record, dept.record)
+    target.codes = {p.code for p in dept.powers} | {Path(f).stem for f in dept.files}
+    target.issued = catalogue.ledger.issued() if catalogue.ledger else set()
+    category = str(data.get("category", ""))
+    code = target.take_code(category) if category in target.category_codes() else str(data.get("code", ""))
     return {**data, "code": code}, f"{slug}/{code}.yaml"
 
 
