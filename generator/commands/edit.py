@@ -17,7 +17,7 @@ from generator.editing.submit import SubmitSettings
 from generator.editor.app import Editor
 from generator.editor.auth import LOOPBACK, Gate, hash_password, read_users
 from generator.editor.pages import PagePreview
-from generator.editor.server import EditorServer
+from generator.editor.server import FORM_LIBRARY, EditorServer
 from generator.publish import DEFAULT_CACHE
 
 
@@ -46,6 +46,9 @@ def edit_command(
         return
     if not powers.is_dir():
         click.echo(f"找不到权力清单目录：{powers}", err=True)
+        sys.exit(1)
+    if not FORM_LIBRARY.is_file():
+        click.echo("表单组件 @json-editor/json-editor 未安装：请在生成器的源码目录中运行 make setup", err=True)
         sys.exit(1)
     try:
         gate = Gate(read_users(users) if users else None)

@@ -22,6 +22,7 @@ from generator.editor.app import Editor, Refused
 from generator.editor.auth import LOOPBACK, SESSION_COOKIE, Gate, Session, token_matches
 
 STATIC = Path(__file__).parent / "static"
+FORM_LIBRARY = STATIC / "vendor" / "jsoneditor.js"  # @json-editor/json-editor, installed by `make setup`
 MAX_BODY = 512 * 1024  # a record is a few KB; the reader refuses files over 1 MB, the form's JSON is larger
 DISCARDED = 16 * 1024 * 1024  # a refused body up to this size is read (and dropped) before the answer
 DRAFTS_KEPT = 20  # preview pages kept per server for the preview frame
