@@ -5,6 +5,7 @@ and the token against cross-site requests, and 提交审核 to a bare repository
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import threading
@@ -17,6 +18,8 @@ from click.testing import CliRunner
 from editor_tools import SAMPLE, Client, catalogue_repository, git, running_editor
 
 from generator.commands import main
+from generator.core import rules
+from generator.core.loader import load
 from generator.core.model import PowerRecord
 from generator.core.yamlsafe import parse_text
 from generator.editing.fmt import format_text
@@ -25,6 +28,7 @@ from generator.editing.form_schema import form_schema
 from generator.editing.new import render_power
 from generator.editing.record_form import data_to_form, form_to_data
 from generator.editing.record_save import edited_text
+from generator.editing.record_store import record_rules
 from generator.editing.submit import SubmitSettings
 from generator.editor.auth import Gate, hash_password, read_users
 from generator.editor.server import MAX_BODY
@@ -193,6 +197,24 @@ def test_live_checks_use_the_rules_across_fields_and_records(editor):
     _status, answer = client.post("/api/check", {"path": RECORD, "form": form})
     assert [p["code"] for p in answer["problems"] if p["code"].startswith("E")] == ["E208"]
     assert answer["preview"]["chart"].startswith("<svg")
+
+
+def test_the_rules_of_one_record_are_what_check_finds_in_it(tmp_path: Path):
+    """record_rules runs only the rules that can name the record: on every record of catalogues with problems
+    across records, it finds exactly what the whole check finds there."""
+    powers = catalogue_repository(tmp_path, remote=False)
+    (powers / "tjj/FX01TJ-CF-0001.yaml").write_text(  # a second record with the code of another: E202 on both
+        (powers / RECORD).read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    ledger = powers / "_codes.yaml"
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace("  - FX01TJ-QT-0001\n", ""), encoding="utf-8")
+    catalogue, _ = load(powers)
+    assert catalogue is not None
+    today = dt.date(2026, 11, 30)
+    everything = rules.check(catalogue, today)
+    assert {"E202", "W205"} <= {p.code for p in everything}
+    for _, power in catalogue.powers():
+        assert sorted(record_rules(catalogue, power, today)) == sorted(p for p in everything if p.path == power.path)
 
 
 def test_every_value_from_the_browser_is_text_read_by_the_safe_reader(editor, powers: Path):

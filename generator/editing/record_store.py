@@ -18,6 +18,7 @@ from typing import Any
 
 from generator.core import rules
 from generator.core.catalogue import Catalogue, Power
+from generator.core.ledger import ledger_problems
 from generator.core.loader import DEPARTMENT_FILE, validate_parsed
 from generator.core.model import PowerRecord
 from generator.core.problems import GeneratorError, Problem, Report
@@ -130,13 +131,19 @@ def draft_problems(catalogue: Catalogue, rel: str, text: str, today: dt.date, fr
     record = validate_parsed(PowerRecord, parsed, rel, report)
     if record is None:
         return report.problems
-    slug = rel.partition("/")[0]
-    departments = [
-        _with_power(dept, Power(record, rel, parsed)) if dept.slug == slug else dept for dept in catalogue.departments
-    ]
-    found = rules.check(Catalogue(catalogue.record, departments, catalogue.ledger), today)
-    mine = [p for p in found if p.path == rel and not (fresh and p.code == NOT_YET_LEDGERED)]
-    return report.problems + mine
+    power, slug = Power(record, rel, parsed), rel.partition("/")[0]
+    departments = [_with_power(dept, power) if dept.slug == slug else dept for dept in catalogue.departments]
+    mine = record_rules(Catalogue(catalogue.record, departments, catalogue.ledger), power, today)
+    return report.problems + [p for p in mine if not (fresh and p.code == NOT_YET_LEDGERED)]
+
+
+def record_rules(catalogue: Catalogue, power: Power, today: dt.date) -> list[Problem]:
+    """The problems `check` (rules.check) finds in one record: its own rules, and those across records that can
+    name it (a code used twice, the code ledger). The other rules across records name folders, never a record."""
+    dept = next(d for d in catalogue.departments if power in d.powers)
+    found = [*rules.power_problems(catalogue, dept, power, today), *rules.duplicate_codes(catalogue)]
+    found += ledger_problems(catalogue)
+    return [p for p in found if p.path == power.path]
 
 
 def parse_problems(text: str, rel: str) -> list[Problem]:
