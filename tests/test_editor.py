@@ -9,6 +9,7 @@ import datetime as dt
 import difflib
 import json
 import threading
+import urllib.request
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -293,6 +294,9 @@ def test_with_users_every_request_needs_a_login_and_the_sessions_token(powers: P
     gate = Gate(read_users(users))
     with running_editor(powers, tmp_path / "cache", gate=gate) as (_, client):
         assert client.get("/api/list")[0] == 401
+        for public in ("/login", "/static/editor.css"):  # the login page and its style need no session
+            with urllib.request.urlopen(client.base + public, timeout=30) as answer:
+                assert answer.status == 200
         assert client.post("/api/check", {"path": RECORD, "form": {}})[0] == 401
         assert gate.login("张三", "错误的密码") is None and gate.login("李四", "正确的密码") is None
         client.cookie = "qlqd_session=" + (gate.login("张三", "正确的密码") or "")

@@ -66,6 +66,8 @@ class EditorHandler(BaseHTTPRequestHandler):
         address = urlsplit(self.path)
         if address.path == "/login":
             return self._static("login.html")
+        if address.path.startswith("/static/"):  # the page's own code and style, the same for everyone
+            return self._static(address.path.removeprefix("/static/"))
         session = self._session()
         if session is None:
             return self._redirect("/login") if not address.path.startswith("/api/") else self._refuse(401, "请先登录")
@@ -74,8 +76,6 @@ class EditorHandler(BaseHTTPRequestHandler):
         if address.path == "/":
             page = (STATIC / "index.html").read_text(encoding="utf-8").replace("{{TOKEN}}", session.csrf)
             return self._send(200, "text/html; charset=utf-8", page.encode("utf-8"))
-        if address.path.startswith("/static/"):
-            return self._static(address.path.removeprefix("/static/"))
         if address.path.startswith("/site/"):
             return self._site(address.path.removeprefix("/site/"), query.get("draft", ""))
         routes = {
