@@ -175,26 +175,26 @@ function showPreview(preview) {
 
 async function save() {
   await check();
-  if (state.errors) return;
+  if (state.errors) return false;
   const form = state.editor.getValue();
   let answer;
   try {
     answer = await api("/api/save", { path: state.path, version: state.version, form });
   } catch (error) {
     message(error.message);
-    return;
+    return false;
   }
   if (answer.status === "conflict") {
     $("conflict-disk").textContent = answer.on_disk;
     $("conflict-mine").textContent = answer.text;
     $("conflict").hidden = false;
     message("");
-    return;
+    return false;
   }
   if (answer.status !== "saved") {
     showProblems(answer.problems);
     message("有错误,未保存。");
-    return;
+    return false;
   }
   localStorage.removeItem(draftKey(state.path));
   state.path = answer.path;
@@ -202,11 +202,14 @@ async function save() {
   localStorage.removeItem(draftKey(state.path));
   $("submit").disabled = false;
   $("restored").hidden = true;
+  history.replaceState(null, "", `#${answer.path}`);
   message(`已保存 ${answer.path}`, true);
   await loadList();
+  return true;
 }
 
 async function submit() {
+  if (!(await save())) return; // what is submitted is what is saved: the form as it is now
   try {
     const done = await api("/api/submit", { path: state.path });
     message(done.message, true);
