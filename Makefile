@@ -6,7 +6,24 @@ APT_PKGS := graphviz fonts-noto-cjk chromium poppler-utils zbar-tools default-jr
 
 .PHONY: setup system-deps check site build serve pdf test lint format bench clean
 
-setup: .venv/.installed system-deps
+setup: .venv/.installed system-deps editor-assets
+
+# The form library of `edit` (issue 14), pinned; installed from npm only when missing, served from the package.
+JSON_EDITOR_VERSION := 2.17.2
+EDITOR_VENDOR := generator/editor/static/vendor
+.PHONY: editor-assets edit
+editor-assets: $(EDITOR_VENDOR)/jsoneditor.js
+
+$(EDITOR_VENDOR)/jsoneditor.js:
+	@command -v npm >/dev/null || { SUDO=$$(command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	rm -rf .cache/npm && mkdir -p .cache/npm $(EDITOR_VENDOR)
+	npm install --prefix .cache/npm --no-save --no-audit --no-fund --ignore-scripts @json-editor/json-editor@$(JSON_EDITOR_VERSION) >/dev/null
+	cp .cache/npm/node_modules/@json-editor/json-editor/LICENSE $(EDITOR_VENDOR)/jsoneditor.LICENSE
+	cp .cache/npm/node_modules/@json-editor/json-editor/dist/jsoneditor.js $@
+
+edit: setup
+	$(PY) -m generator edit --powers $(POWERS) --port 8001
 
 # Debian packages, installed only when missing (CI runs as root on a clean machine).
 system-deps:

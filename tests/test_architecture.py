@@ -56,6 +56,12 @@ def test_outputs_and_editing_never_import_the_command_layer_or_each_other_upward
     assert offenders(modules(PACKAGE / "outputs"), re.compile(r"generator\.editing\b")) == []
 
 
+def test_only_the_command_layer_imports_the_form_editors_server():
+    allowed = (PACKAGE / "commands", PACKAGE / "editor")
+    others = [p for p in modules(PACKAGE) if not any(folder in p.parents for folder in allowed)]
+    assert offenders(others, re.compile(r"generator\.editor\b")) == []
+
+
 def test_no_module_is_over_the_size_limit():
     long = {
         str(p.relative_to(REPO)): n

@@ -12,6 +12,7 @@ from generator import __version__
 from generator.commands.build import build
 from generator.commands.common import powers_option, print_report
 from generator.commands.diff import diff_command
+from generator.commands.edit import edit_command
 from generator.commands.export import export_command
 from generator.commands.fmt import fmt_command
 from generator.commands.importer import import_command
@@ -73,3 +74,4 @@ main.add_command(import_command)
 main.add_command(diff_command)
 main.add_command(export_command)
 main.add_command(serve_command)
+main.add_command(edit_command)
