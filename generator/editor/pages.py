@@ -83,7 +83,7 @@ class PagePreview:
         if self.shell is None:
             return None
         edition = Edition("internal", catalogue.record, [EditionDepartment(power.dept_slug, power.department, [power])])
-        markdown = power_page(environment(), power, chart or None, edition.category_codes())
+        markdown = power_page(environment(), power, chart or None, edition.category_codes(), catalogue.record)
         return self.shell.fill(parse_page(f"powers/{power.code}/index.md", markdown))
 
 
