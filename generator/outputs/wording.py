@@ -9,6 +9,7 @@ written, links percent-encode it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import NamedTuple
 from urllib.parse import quote
@@ -199,3 +200,17 @@ def safe_url(url: str) -> str:
     """The catalogue's site_url percent-encoded so that it cannot break out of an attribute or XML text."""
     quoted = quote(url, safe="/:%-._~@!$()*+,;=")
     return quoted if quoted.endswith("/") else quoted + "/"
+
+
+# ---- phone numbers ------------------------------------------------------------------------------------
+
+PHONE = re.compile(r"\+?[0-9][0-9 ()\-]*[0-9]")
+
+
+def tel_href(text: str) -> str | None:
+    """A `tel:` link for a text that is one phone number and nothing else (0310-7654321, 12345), else None:
+    an address or a sentence with a number in it stays plain text."""
+    number = text.strip()
+    if not PHONE.fullmatch(number) or sum(c.isdigit() for c in number) < 3:
+        return None
+    return "tel:" + "".join(c for c in number if c.isdigit() or c == "+")
