@@ -106,6 +106,7 @@ WITHHELD = "withheld/"
 FEES = "fees/"
 DISCRETION = "discretion/"
 CHANGES = "changes/"
+ACCESSIBILITY = "accessibility/"  # the 无障碍说明: generated, since it names the catalogue's contacts
 FLOWCHART_GUIDE = "flowchart-guide/"  # hand-written: content/flowchart-guide.md
 PDF_FOLDER = "pdf"
 CATALOGUE_PDF = f"{PDF_FOLDER}/catalogue.pdf"

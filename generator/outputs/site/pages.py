@@ -285,6 +285,7 @@ def section_pages(edition: Edition, page: Callable[..., str]) -> dict[str, str]:
         wording.page_path(wording.CHANGES): page(
             "changes.md.j2", "../", changes=changes_of(edition, LATEST_ON_CHANGES), limit=LATEST_ON_CHANGES
         ),
+        wording.page_path(wording.ACCESSIBILITY): page("accessibility.md.j2", "../"),
     }
     pages |= part_pages(page, "withheld_part.md.j2", withheld)
     pages |= part_pages(page, "fees_part.md.j2", fees)
