@@ -2,11 +2,11 @@
 PY      := .venv/bin/python
 POWERS  ?= powers
 OUT     ?= site
-APT_PKGS := graphviz fonts-noto-cjk chromium poppler-utils zbar-tools default-jre-headless
+APT_PKGS := graphviz fonts-noto-cjk chromium poppler-utils zbar-tools default-jre-headless nodejs npm
 
 .PHONY: setup system-deps check site build serve pdf test lint format bench clean
 
-setup: .venv/.installed system-deps
+setup: .venv/.installed system-deps node_modules/.installed
 
 # Debian packages, installed only when missing (CI runs as root on a clean machine).
 system-deps:
@@ -17,6 +17,7 @@ system-deps:
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "安装系统软件包:$$missing"; \
 	  SUDO=$$(command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo); \
@@ -28,6 +29,12 @@ system-deps:
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c constraints.txt -r requirements.in
 	$(PY) -m pip install -q --no-deps -e .
+	touch $@
+
+# npm packages of the tests (axe-core, for the accessibility test), pinned in package-lock.json; never fetched
+# at run time. Installed after system-deps, which brings npm.
+node_modules/.installed: package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund --silent
 	touch $@
 
 check: setup

@@ -30,6 +30,32 @@
     });
   }
 
+  // The navigation drawer of a narrow screen, opened by a button (the theme's label is not focusable): focus
+  // moves into it, and Escape closes it and returns to the button.
+  var drawer = document.getElementById("__drawer");
+  var menu = document.querySelector("[data-qlqd-drawer]");
+  var label = document.querySelector("[data-qlqd-drawer-label]");
+  if (drawer && menu && label) {
+    menu.hidden = false;
+    label.hidden = true;
+    drawer.addEventListener("change", function () {
+      menu.setAttribute("aria-expanded", String(drawer.checked));
+    });
+    menu.addEventListener("click", function () {
+      drawer.click();
+      var first = drawer.checked && document.querySelector(".md-sidebar--primary a[href], .md-sidebar--primary label[tabindex]");
+      if (first) {
+        first.focus();
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && drawer.checked) {
+        drawer.click();
+        menu.focus();
+      }
+    });
+  }
+
   // The text of the heading a table is under, to tell its scrolling region from the others.
   function headingOf(element) {
     for (var node = element; node && !node.classList.contains("md-typeset"); node = node.parentElement) {
