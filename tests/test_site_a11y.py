@@ -146,7 +146,8 @@ TARGETS = """() => {
   const selector = "button, summary, input, .md-header__button, .md-nav__link, .qlqd-downloads a, .qlqd-skip, .md-top";
   return [...document.querySelectorAll(selector)].filter(el => {
     const box = el.getBoundingClientRect();
-    return box.width && box.height && getComputedStyle(el).visibility !== "hidden" && (box.width < 44 || box.height < 44);
+    const shown = box.width && box.height && getComputedStyle(el).visibility !== "hidden";
+    return shown && (box.width < 44 || box.height < 44);
   }).map(el => el.tagName + "." + el.className + " " + el.getBoundingClientRect().height);
 }"""
 MOVING = """() => [...document.querySelectorAll("*")].filter(el => {
@@ -223,13 +224,16 @@ def test_system_preferences_for_contrast_and_motion_are_honoured(browser, sites)
     made.close()
 
 
+PRINTED = "['.md-typeset', '.qlqd-facts dd', 'h1', '.qlqd-grid']"
+
+
 def test_printing_a_page_is_the_same_in_the_senior_mode(browser, sites):
     sizes = []
     for senior in (False, True):
         tab = context(browser, WIDTHS["desktop"], senior=senior).new_page()
         tab.emulate_media(media="print")
         tab.goto(sites["sample"][1] + POWER)
-        sizes.append(tab.evaluate("['.md-typeset', '.qlqd-facts dd', 'h1'].map(s => getComputedStyle(document.querySelector(s)).fontSize)"))
+        sizes.append(tab.evaluate(f"{PRINTED}.map(s => getComputedStyle(document.querySelector(s)).fontSize)"))
         tab.context.close()
     assert sizes[0] == sizes[1]
 
@@ -243,7 +247,8 @@ FOCUSED = """() => {
   return {
     tag: el.tagName, text: (el.getAttribute("aria-label") || el.textContent || "").trim().slice(0, 40),
     href: el.getAttribute("href") || "", ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
-    seen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0 && box.top < innerHeight && box.left < innerWidth,
+    seen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0
+      && box.top < innerHeight && box.left < innerWidth,
   };
 }"""
 
@@ -286,7 +291,7 @@ def test_a_keyboard_only_walk_from_the_home_page_into_a_power(browser, sites, wi
     tab.keyboard.press("Space")
     assert tab.evaluate(f"document.documentElement.classList.contains('{SENIOR}')") is False
     visited.append(tab.evaluate(FOCUSED))
-    hidden = [f"{s['tag']} {s['text']} ring={s['ring']} seen={s['seen']}" for s in visited if not (s["ring"] and s["seen"])]
+    hidden = [f"{s['tag']} {s['text']} {s['ring']} {s['seen']}" for s in visited if not (s["ring"] and s["seen"])]
     assert hidden == [], hidden  # every stop on the way was on the screen, with a focus ring
     tab.context.close()
 
@@ -324,7 +329,8 @@ def test_on_a_phone_the_key_facts_fit_and_phone_numbers_can_be_called(browser, s
     for label in ["承诺时限", "收费", "服务窗口", "咨询电话"]:
         assert label in text
     assert tab.locator(".qlqd-facts a[href='tel:03107654321']").inner_text() == "0310-7654321"
-    assert tab.locator("#complaints a[href^='tel:']").count() + tab.locator("#supervision ~ div a[href^='tel:']").count() > 0
+    assert tab.locator("#complaints + .qlqd-section a[href='tel:12345']").count() == 1
+    assert tab.locator("#supervision + .qlqd-section a[href^='tel:0310']").count() >= 1
     sections = "[...document.querySelectorAll('.qlqd-section')].map(s => s.getBoundingClientRect().right)"
     assert max(tab.evaluate(sections)) <= WIDTHS["phone"]  # wider tables scroll inside their section
     viewport = tab.locator("meta[name=viewport]").get_attribute("content")

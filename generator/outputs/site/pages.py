@@ -243,7 +243,10 @@ def power_page(env: Environment, power: EditionPower, chart: str | None, categor
 def sample_power_pages(edition: Edition) -> list[Page]:
     """The first power's page, parsed: every power page is of its kind, so its shell serves them all."""
     powers = edition.powers()[:1]
-    return [parse_page(wording.power_page_path(p.code), power_page(environment(), p, "", edition.category_codes())) for p in powers]
+    return [
+        parse_page(wording.power_page_path(p.code), power_page(environment(), p, "", edition.category_codes()))
+        for p in powers
+    ]
 
 
 @dataclass(frozen=True)
