@@ -2,25 +2,22 @@
 PY      := .venv/bin/python
 POWERS  ?= powers
 OUT     ?= site
-APT_PKGS := graphviz fonts-noto-cjk chromium poppler-utils zbar-tools default-jre-headless
+APT_PKGS := graphviz fonts-noto-cjk chromium poppler-utils zbar-tools default-jre-headless nodejs npm
 
 .PHONY: setup system-deps check site build serve pdf test lint format bench clean
 
-setup: .venv/.installed system-deps editor-assets
+setup: .venv/.installed system-deps node_modules/.installed editor-assets
 
-# The form library of `edit` (issue 14), pinned; installed from npm only when missing, served from the package.
-JSON_EDITOR_VERSION := 2.17.2
+# The form library of `edit` (issue 14), pinned in package.json / package-lock.json with axe-core, installed by
+# `npm ci` only when missing (node_modules/) and copied into the package, which serves it: never from a CDN.
 EDITOR_VENDOR := generator/editor/static/vendor
 .PHONY: editor-assets edit
 editor-assets: $(EDITOR_VENDOR)/jsoneditor.js
 
-$(EDITOR_VENDOR)/jsoneditor.js:
-	@command -v npm >/dev/null || { SUDO=$$(command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
-	rm -rf .cache/npm && mkdir -p .cache/npm $(EDITOR_VENDOR)
-	npm install --prefix .cache/npm --no-save --no-audit --no-fund --ignore-scripts @json-editor/json-editor@$(JSON_EDITOR_VERSION) >/dev/null
-	cp .cache/npm/node_modules/@json-editor/json-editor/LICENSE $(EDITOR_VENDOR)/jsoneditor.LICENSE
-	cp .cache/npm/node_modules/@json-editor/json-editor/dist/jsoneditor.js $@
+$(EDITOR_VENDOR)/jsoneditor.js: node_modules/.installed
+	mkdir -p $(EDITOR_VENDOR)
+	cp node_modules/@json-editor/json-editor/LICENSE $(EDITOR_VENDOR)/jsoneditor.LICENSE
+	cp node_modules/@json-editor/json-editor/dist/jsoneditor.js $@
 
 edit: setup
 	$(PY) -m generator edit --powers $(POWERS) --port 8001
@@ -34,6 +31,7 @@ system-deps:
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "安装系统软件包:$$missing"; \
 	  SUDO=$$(command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo); \
@@ -45,6 +43,12 @@ system-deps:
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c constraints.txt -r requirements.in
 	$(PY) -m pip install -q --no-deps -e .
+	touch $@
+
+# npm packages of the tests (axe-core, for the accessibility test), pinned in package-lock.json; never fetched
+# at run time. Installed after system-deps, which brings npm.
+node_modules/.installed: package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund --silent
 	touch $@
 
 check: setup

@@ -31,7 +31,8 @@ from generator.publish import HANDOFF_FILE, source_date_epoch
 
 MAX_PROBLEMS_SHOWN = 50
 # Material's drawer and search toggles are checkboxes with autocomplete="off", which HTML does not allow
-# on a checkbox (the Nu validator rejects it); the attribute is dropped from exactly those inputs.
+# on a checkbox (the Nu validator rejects it); the attribute is dropped from exactly those inputs. They also get
+# `hidden`: only their labels and scripts use them, and without the stylesheet they would be unnamed checkboxes.
 _TOGGLE_AUTOCOMPLETE = re.compile(
     r'(<input class="md-toggle" data-md-toggle="(?:drawer|search)"[^>]*) autocomplete="off">'
 )
@@ -119,5 +120,5 @@ def _folder(variable: str, default: Path) -> Path:
 
 
 def valid_toggles(html: str) -> str:
-    """The page without the autocomplete attribute on Material's drawer and search toggles."""
-    return _TOGGLE_AUTOCOMPLETE.sub(r"\1>", html)
+    """The page without the autocomplete attribute on Material's drawer and search toggles, which are hidden."""
+    return _TOGGLE_AUTOCOMPLETE.sub(r"\1 hidden>", html)

@@ -9,6 +9,7 @@ written, links percent-encode it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import NamedTuple
 from urllib.parse import quote
@@ -133,6 +134,7 @@ DATA = "data/"  # 开放数据: the page, with the downloads beside it
 LAWS = "laws/"  # 法律依据索引
 FEED = "feed.xml"  # an Atom feed, beside the page it belongs to (the home page, each department's page)
 DISPLAY = "display/"  # the hall's display screen: a page of its own, outside the theme
+ACCESSIBILITY = "accessibility/"  # the 无障碍说明: generated, since it names the catalogue's contacts
 FLOWCHART_GUIDE = "flowchart-guide/"  # hand-written: content/flowchart-guide.md
 PDF_FOLDER = "pdf"
 CATALOGUE_PDF = f"{PDF_FOLDER}/catalogue.pdf"
@@ -254,3 +256,17 @@ def safe_url(url: str) -> str:
     """The catalogue's site_url percent-encoded so that it cannot break out of an attribute or XML text."""
     quoted = quote(url, safe="/:%-._~@!$()*+,;=")
     return quoted if quoted.endswith("/") else quoted + "/"
+
+
+# ---- phone numbers ------------------------------------------------------------------------------------
+
+PHONE = re.compile(r"\+?[0-9][0-9 ()\-]*[0-9]")
+
+
+def tel_href(text: str) -> str | None:
+    """A `tel:` link for a text that is one phone number and nothing else (0310-7654321, 12345), else None:
+    an address or a sentence with a number in it stays plain text."""
+    number = text.strip()
+    if not PHONE.fullmatch(number) or sum(c.isdigit() for c in number) < 3:
+        return None
+    return "tel:" + "".join(c for c in number if c.isdigit() or c == "+")

@@ -20,6 +20,11 @@
       zero_results: "没有找到与「[SEARCH_TERM]」相关的权力事项"
     }
   });
+  // The box is named by the visible label above it, not only by its placeholder (WCAG 1.3.1, 4.1.2).
+  var field = box.querySelector("input");
+  if (field && document.getElementById("search-label")) {
+    field.setAttribute("aria-labelledby", "search-label");
+  }
   // The header's search button focuses the box on this page instead of leaving it.
   var button = document.querySelector("[data-qlqd-search-button]");
   if (button) {

@@ -318,6 +318,7 @@ def section_pages(edition: Edition, page: Callable[..., str]) -> dict[str, str]:
         ),
         wording.page_path(wording.DATA): page("opendata.md.j2", "../", data=downloads(edition), updated=updated(edition)),
         wording.page_path(wording.LAWS): page("laws.md.j2", "../", laws=cited_laws(edition), parts=laws),
+        wording.page_path(wording.ACCESSIBILITY): page("accessibility.md.j2", "../"),
     }
     pages |= part_pages(page, "withheld_part.md.j2", withheld)
     pages |= part_pages(page, "fees_part.md.j2", fees)
