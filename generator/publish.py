@@ -27,13 +27,10 @@ from generator.core.folders import remove_in_background, running
 from generator.core.problems import GeneratorError
 from generator.core.progress import Progress, Silent
 from generator.core.validate import load_valid
-from generator.outputs.attachments import copy_attachments
-from generator.outputs.display import write_display
-from generator.outputs.feeds import write_feeds
-from generator.outputs.opendata import write_downloads
 from generator.outputs.search import index_site
 from generator.outputs.site.assemble import SitePlan
 from generator.outputs.site.pages import site_title
+from generator.outputs.site_files import SITE_FILES
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS_YML = REPO / "mkdocs.yml"
@@ -71,13 +68,9 @@ def publish(
             stage.advance(len(site.engine_pages))
         with progress.stage("事项页面和流程图", "页", total=len(edition.powers())) as stage:
             site.write(site_dir, cache, epoch, stage.advance)
-        with progress.stage("开放数据和订阅源", "个文件") as stage:
-            stage.advance(write_downloads(edition, site_dir) + write_feeds(edition, site_dir))
-        with progress.stage("附件", "个文件") as stage:
-            copy_attachments(edition, site_dir, stage.advance)
-        with progress.stage("大厅显示屏页面", "页") as stage:
-            write_display(edition, site_dir)
-            stage.advance(1)
+        for files in SITE_FILES:  # open data, feeds, forms, the display page
+            with progress.stage(files.stage, files.unit) as stage:
+                stage.advance(files.write(edition, site_dir))
         with progress.stage("搜索索引", "页") as stage:
             index_site(site_dir, cache / "search", stage.advance)
         if pdf:

@@ -14,14 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.edition import Edition, EditionDepartment, EditionPower
-from generator.outputs.attachments import copy_attachments
-from generator.outputs.display import write_display
-from generator.outputs.feeds import write_feeds
-from generator.outputs.opendata import write_downloads
 from generator.outputs.site.assemble import SitePlan
 from generator.outputs.site.pages import site_title
 from generator.outputs.site.records import write_record_pages
 from generator.outputs.site.shells import Shell, shell_key
+from generator.outputs.site_files import SITE_FILES
 from generator.publish import hand_over, run_mkdocs, source_date_epoch
 
 
@@ -52,10 +49,8 @@ class Builder:
         shutil.rmtree(site, ignore_errors=True)
         shutil.copytree(engine, site)  # copies: the stages after the engine rewrite some of its files
         plan.write(site, self.cache, epoch, lambda _: None)
-        write_downloads(edition, site)
-        write_feeds(edition, site)
-        copy_attachments(edition, site)
-        write_display(edition, site)
+        for files in SITE_FILES:
+            files.write(edition, site)
         return Built(site, _power_shell(plan, engine), ran)
 
     def _engine(self, plan: SitePlan, edition: Edition, epoch: int) -> tuple[Path, bool]:
