@@ -9,6 +9,7 @@ import click
 
 from generator.commands.common import powers_option
 from generator.commands.display import StageDisplay
+from generator.core.edition import EditionKind
 from generator.core.problems import CatalogueInvalid, GeneratorError
 from generator.publish import DEFAULT_CACHE, DEFAULT_OUT, publish
 
@@ -30,11 +31,19 @@ from generator.publish import DEFAULT_CACHE, DEFAULT_OUT, publish
     help="流程图等的缓存目录",
 )
 @click.option("--no-pdf", is_flag=True, help="只生成网站,不生成 PDF(PDF 可用 pdf 命令单独生成)")
-def build(powers: Path, out: Path, cache: Path, no_pdf: bool) -> None:
+@click.option(
+    "--edition",
+    "kind",
+    type=click.Choice(["public", "internal"]),
+    default="public",
+    show_default=True,
+    help="public 公开版;internal 内部版(含内部公开事项,仅供内部使用)",
+)
+def build(powers: Path, out: Path, cache: Path, no_pdf: bool, kind: EditionKind) -> None:
     """生成公开网站(页面、流程图、搜索索引和 PDF)。"""
     display = StageDisplay()
     try:
-        edition = publish(powers, out, cache, display, pdf=not no_pdf)
+        edition = publish(powers, out, cache, display, pdf=not no_pdf, kind=kind)
     except CatalogueInvalid as exc:
         click.echo(exc.describe(powers), err=True)
         click.echo(f"生成失败，原有的 {out} 未改动。", err=True)

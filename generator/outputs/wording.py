@@ -95,6 +95,9 @@ ARROWS = (
     Arrow("bold", "粗线箭头", "转交另一岗位办理"),
 )
 PRINTED_BOX = "步骤、承办岗位、办理时限"  # what a box of a printed chart holds (the web chart names its fields)
+INTERNAL_MARK = "内部公开"  # an internal-scope power, as the internal edition marks it in pages, lists and search
+ROBOTS_NOINDEX = "User-agent: *\nDisallow: /\n"  # the internal edition's robots.txt
+DIRECTORY_DEFAULT_TIMING = "自形成或者变更之日起20个工作日内"  # 公开时限 where no record gives one (国办发〔2019〕54号)
 
 # ---- the site's paths and URLs -------------------------------------------------------------------------
 
@@ -105,6 +108,8 @@ WITHHELD = "withheld/"
 FEES = "fees/"
 DISCRETION = "discretion/"
 CHANGES = "changes/"
+AZ_INDEX = "az/"  # 按拼音索引
+DIRECTORY = "directory/"  # 公开目录, one page per department
 FLOWCHART_GUIDE = "flowchart-guide/"  # hand-written: content/flowchart-guide.md
 PDF_FOLDER = "pdf"
 CATALOGUE_PDF = f"{PDF_FOLDER}/catalogue.pdf"
@@ -113,6 +118,14 @@ CATALOGUE_PDF = f"{PDF_FOLDER}/catalogue.pdf"
 def page_path(url: str) -> str:
     """The Markdown file of a page whose URL needs no encoding: departments/ -> departments/index.md."""
     return f"{url}index.md"
+
+
+def directory_url(slug: str) -> str:
+    return f"{DIRECTORY}{quote(slug, safe='')}/"
+
+
+def directory_page_path(slug: str) -> str:
+    return f"{DIRECTORY}{slug}/index.md"
 
 
 def power_url(code: str) -> str:

@@ -1,4 +1,4 @@
-"""Stage 3: the public site's pages, as Markdown around inert HTML, from a public edition and its charts.
+"""Stage 3: the site's pages, as Markdown around inert HTML, from an edition (public or internal) and its charts.
 
 Every value that comes from a record reaches a page through Jinja2 with autoescape, inside raw
 HTML blocks that Markdown leaves alone, so it is shown as written and never interpreted. The only
@@ -22,6 +22,7 @@ from generator.core.model import PowerRecord, Revision, Step
 from generator.outputs import wording
 from generator.outputs.bidi import visible_controls
 from generator.outputs.flowchart import chart_label, dot_source, render_svgs
+from generator.outputs.site.indexes import index_section_pages
 from generator.outputs.site.shells import Page, parse_page
 from generator.outputs.site.splits import by_category, by_department, category_shares, is_long, part_pages
 
@@ -255,15 +256,13 @@ class PowerContext:
 
 def index_pages(edition: Edition) -> dict[str, str]:
     """Every generated page but the powers' own: the sections, departments and categories."""
-    if edition.kind != "public":
-        raise ValueError("the public site is built from the public edition only")
     env = environment()
     site = SiteContext.of(edition)
 
     def page(template: str, root: str, **values: object) -> str:
         return env.get_template(template).render(site=site, root=root, **values)
 
-    return section_pages(edition, page) | department_pages(edition, site, page)
+    return section_pages(edition, page) | department_pages(edition, site, page) | index_section_pages(edition, page)
 
 
 def section_pages(edition: Edition, page: Callable[..., str]) -> dict[str, str]:
