@@ -95,6 +95,7 @@ ARROWS = (
     Arrow("bold", "粗线箭头", "转交另一岗位办理"),
 )
 PRINTED_BOX = "步骤、承办岗位、办理时限"  # what a box of a printed chart holds (the web chart names its fields)
+FILTER_DEPARTMENT, FILTER_CATEGORY = "实施部门", "权力类别"  # the search box's filters (Pagefind's filter names)
 INTERNAL_MARK = "内部公开"  # an internal-scope power, as the internal edition marks it in pages, lists and search
 ROBOTS_NOINDEX = "User-agent: *\nDisallow: /\n"  # the internal edition's robots.txt
 DIRECTORY_DEFAULT_TIMING = "自形成或者变更之日起20个工作日内"  # 公开时限 where no record gives one (国办发〔2019〕54号)

@@ -17,7 +17,8 @@
     autofocus: window.location.hash === "#search",
     translations: {
       placeholder: "输入事项名称、编码或关键词",
-      zero_results: "没有找到与「[SEARCH_TERM]」相关的权力事项"
+      zero_results: "没有找到与「[SEARCH_TERM]」相关的权力事项",
+      filters_label: "按实施部门和权力类别筛选"
     }
   });
   // The header's search button focuses the box on this page instead of leaving it.
