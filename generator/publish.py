@@ -28,6 +28,8 @@ from generator.core.validate import load_valid
 from generator.outputs.search import index_site
 from generator.outputs.site.assemble import SitePlan
 from generator.outputs.site.pages import site_title
+from generator.outputs.traditional import write_traditional
+from generator.outputs.wording import HANT_FOLDER
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS_YML = REPO / "mkdocs.yml"
@@ -65,7 +67,8 @@ def publish(
     with building(out) as (site_dir, pages_dir):
         with progress.stage("索引页面", "页") as stage:
             site = SitePlan.of(edition)
-            hand_over(site.engine_pages, pages_dir, site_title(edition), edition.catalogue.site_url, epoch, kind)
+            title, url, hant = site_title(edition), edition.catalogue.site_url, edition.catalogue.traditional
+            hand_over(site.engine_pages, pages_dir, title, url, epoch, kind, hant)
             stage.advance(len(site.pages))
         with progress.stage("网站(MkDocs)", "页") as stage:
             run_mkdocs(pages_dir, site_dir, epoch)
@@ -74,6 +77,10 @@ def publish(
             site.write(site_dir, cache, epoch, stage.advance)
         with progress.stage("搜索索引", "页") as stage:
             index_site(site_dir, cache / "search", stage.advance)
+        if edition.catalogue.traditional:
+            with progress.stage("繁体中文版", "页") as stage:
+                write_traditional(edition, site_dir, stage.advance)
+                index_site(site_dir / HANT_FOLDER, cache / "search-hant")
         if pdf:
             write_pdfs(edition, site_dir, cache, progress)
         swap_into(site_dir, out)
@@ -105,7 +112,13 @@ def building(out: Path) -> Iterator[tuple[Path, Path]]:
 
 
 def hand_over(
-    pages: dict[str, str], folder: Path, title: str, site_url: str, epoch: int, kind: EditionKind = "public"
+    pages: dict[str, str],
+    folder: Path,
+    title: str,
+    site_url: str,
+    epoch: int,
+    kind: EditionKind = "public",
+    traditional: str | None = None,
 ) -> None:
     """Write the generated pages, and what the engine needs besides them, for the engine to read."""
     for path, text in sorted(pages.items()):
@@ -113,6 +126,7 @@ def hand_over(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     meta = {"title": title, "site_url": site_url, "source_date_epoch": epoch, "pages": sorted(pages), "edition": kind}
+    meta["traditional"] = traditional  # the OpenCC configuration of the zh-hant/ edition, if the catalogue has one
     (folder / HANDOFF_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 

@@ -73,6 +73,12 @@ class CatalogueRecord(Record):
     supervision: list[Supervisor] = F("监督制约", "所有事项默认的监督机构及联系方式", default_factory=list)
     complaints: list[Complaint] = F("投诉举报途径", "所有事项默认的投诉渠道", default_factory=list)
     categories: list[CategoryDef] | None = F("权力类别", "可选;不填时使用默认的 11 个类别", default=None)
+    traditional: Literal["s2twp", "s2hk", "s2tw", "s2t"] | None = F(
+        "繁体中文版",
+        "可选;填 OpenCC 的转换配置即在网站的 zh-hant/ 下生成繁体中文版:s2twp(台湾正体,含用语)、s2hk(香港)、"
+        "s2tw(台湾正体)、s2t(通用繁体)",
+        default=None,
+    )
 
     def category_codes(self) -> dict[str, str]:
         """Category name to its two-letter code."""

@@ -113,6 +113,8 @@ AZ_INDEX = "az/"  # 按拼音索引
 DIRECTORY = "directory/"  # 公开目录, one page per department
 FLOWCHART_GUIDE = "flowchart-guide/"  # hand-written: content/flowchart-guide.md
 PDF_FOLDER = "pdf"
+HANT_FOLDER = "zh-hant"  # the Traditional Chinese edition of the site (outputs/traditional.py)
+HANT_NOTE = "本页为繁体中文版，由简体中文版自动转换；PDF 文件（办事明白卡、流程图海报、权力清单）只有简体中文版。"
 CATALOGUE_PDF = f"{PDF_FOLDER}/catalogue.pdf"
 
 
