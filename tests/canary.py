@@ -6,7 +6,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from factory import department, power, write_catalogue
+from factory import CATALOGUE, department, power, write_catalogue
 
 _ENUMS = {"scope", "timing", "form", "unit", "trigger", "status", "category", "code", "effective", "date"}
 
@@ -74,6 +74,7 @@ def canary_catalogue(root: Path) -> tuple[Path, list[str], list[str]]:
     internal_secret["disclosure"]["scope"] = "部门内部"
     internal_secret["confidential"] = {"reason": "内部且涉密的理由CANARYBREASONQ"}
     public = [full_power("FX01TJ-XK-0001", "行政许可"), full_power("FX01TJ-CF-0001", "行政处罚")]
-    write_catalogue(root, {"tjj": (department(), [*public, secret, internal, internal_secret])})
+    catalogue = {**CATALOGUE, "traditional": "s2hk"}  # the zh-hant/ edition too: walked like every other output
+    write_catalogue(root, {"tjj": (department(), [*public, secret, internal, internal_secret])}, catalogue)
     never = [*secret_canaries, *internal_canaries, *both_canaries, "CANARYBREASONQ", "FX01TJ-NB-0001", "FX01TJ-NB-0002"]
     return root, never, ["FX01TJ-CF-0002", "涉密事项PUBLICNAME", "SECRETREASON"]

@@ -66,6 +66,7 @@ def test_outputs_were_built_and_hold_the_public_fields(built):
     kinds = {Path(name).suffix for name in corpus}
     assert {".html", ".pdf", ".xlsx", ".gz"} <= kinds, kinds
     assert any(name.startswith("pagefind/") for name in corpus)
+    assert any(name.startswith("zh-hant/pagefind/") for name in corpus)  # the Traditional edition is walked too
     everything = "\n".join(corpus.values())
     for text in public:  # the four public fields of the confidential power are published: the test can see
         assert text.lower() in everything
@@ -87,9 +88,11 @@ def test_no_canary_found_by_the_search_index(built):
         page = browser.new_page()
         page.goto(url)
         counts = page.evaluate(SEARCH_ALL, [*never, "统计调查项目审批"])
+        hant = page.evaluate(SEARCH_ALL.replace("/pagefind/", "/zh-hant/pagefind/"), [*never, "統計調查項目審批"])
         browser.close()
-    assert counts.pop() > 0  # the control query finds the public power: the index works
+    assert counts.pop() > 0 and hant.pop() > 0  # the control query finds the public power: the indexes work
     assert [(c, n) for c, n in zip(never, counts, strict=True) if n] == []
+    assert [(c, n) for c, n in zip(never, hant, strict=True) if n] == []
 
 
 SEARCH_ALL = """async (queries) => {
