@@ -79,7 +79,7 @@ def publish(
             index_site(site_dir, cache / "search", stage.advance)
         if edition.catalogue.traditional:
             with progress.stage("繁体中文版", "页") as stage:
-                write_traditional(edition, site_dir, stage.advance)
+                write_traditional(edition, site_dir, cache / "hant-pages", stage.advance)
                 index_site(site_dir / HANT_FOLDER, cache / "search-hant")
         if pdf:
             write_pdfs(edition, site_dir, cache, progress)

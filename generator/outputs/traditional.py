@@ -10,6 +10,7 @@ Simplified (the pages link to the Simplified ones and say so), and the search in
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ import opencc
 from generator.core.edition import Edition
 from generator.outputs import wording
 
+FORMAT = "hant-1"  # bump when what a cached page holds changes
 SEPARATOR = "\ue000"  # a private-use character: no dictionary holds it, so it splits phrases and survives conversion
 LEFT_OUT = {"pagefind", wording.PDF_FOLDER, wording.HANT_FOLDER, "sitemap.xml", "sitemap.xml.gz", "robots.txt"}
 CONVERTED_FILES = {"assets/search.js"}  # the search box's wording
@@ -35,28 +37,43 @@ PDF_LINK = re.compile(rf'href="((?:\.\./)*){wording.PDF_FOLDER}/')
 NOTE_MARK = "<!--qlqd-hant-note-->"  # theme/main.html: where a Traditional page says its PDFs are Simplified
 
 
-def write_traditional(edition: Edition, site_dir: Path, advance: Callable[[int], None] = lambda _: None) -> int:
-    """Write the Traditional edition of the built site into site_dir/zh-hant/; the number of pages converted."""
+def write_traditional(
+    edition: Edition, site_dir: Path, cache: Path, advance: Callable[[int], None] = lambda _: None
+) -> int:
+    """Write the Traditional edition of the built site into site_dir/zh-hant/, each converted page kept in cache
+    under the hash of what it is made of (a rebuild converts only the pages that changed); the pages written."""
     config = edition.catalogue.traditional
     if config is None:
         return 0
     converter = opencc.OpenCC(f"{config}.json")
     target = site_dir / wording.HANT_FOLDER
     canonical = wording.safe_url(edition.catalogue.site_url)
-    pages = 0
+    common = hashlib.sha256(f"{FORMAT}\0{config}\0{canonical}\0{Path(__file__).read_text('utf-8')}".encode())
+    cache.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
     for path in _site_files(site_dir):
         name = path.relative_to(site_dir).as_posix()
         out = target / name
         out.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix == ".html":
-            out.write_text(convert_page(path.read_text(encoding="utf-8"), converter.convert, canonical), "utf-8")
-            pages += 1
-            advance(1)
-        elif name in CONVERTED_FILES:
-            out.write_text(converter.convert(path.read_text(encoding="utf-8")), encoding="utf-8")
+        if path.suffix == ".html" or name in CONVERTED_FILES:
+            data = path.read_bytes()
+            key = _key(common, data)
+            cached = cache / f"{key}{path.suffix}"
+            if not cached.is_file():
+                text = data.decode("utf-8")
+                done = (
+                    convert_page(text, converter.convert, canonical)
+                    if path.suffix == ".html"
+                    else converter.convert(text)
+                )
+                _write_atomic(cached, done.encode("utf-8"))
+            used.add(cached.name)
+            _link(cached, out)
+            advance(1 if path.suffix == ".html" else 0)
         else:
             _link(path, out)
-    return pages
+    _prune(cache, used)
+    return sum(1 for name in used if name.endswith(".html"))
 
 
 def convert_page(html: str, convert: Callable[[str], str], site_url: str) -> str:
@@ -108,6 +125,25 @@ def _site_files(site_dir: Path) -> list[Path]:
         subfolders.sort()
         found += [Path(folder, name) for name in sorted(files)]
     return found
+
+
+def _key(common: hashlib._Hash, data: bytes) -> str:
+    digest = common.copy()
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def _prune(cache: Path, used: set[str]) -> None:
+    """Keep only the converted pages this build used."""
+    for path in cache.iterdir():
+        if path.name not in used:
+            path.unlink(missing_ok=True)
 
 
 def _link(source: Path, target: Path) -> None:
