@@ -40,6 +40,13 @@ def inert(value: object) -> Markup:
     return escape(visible_controls(str(value)))
 
 
+def search_box_text(value: object) -> Markup:
+    """A search filter's value, escaped three times: Pagefind (1.5) decodes a filter's text twice (&amp;lt; becomes
+    <) and its search box shows the value as HTML, so that is what leaves it escaped once, shown as written (a
+    Pagefind that decoded once would show the escapes, never run them; tests/test_reliability_injection.py)."""
+    return Markup(escape(str(escape(str(inert(value))))))
+
+
 def front_matter(title: str, hide: tuple[str, ...] = (), **flags: bool) -> Markup:
     """YAML front matter: the title as a JSON string of escaped text (themes print it as HTML), the
     parts of the theme to hide (toc, navigation) and the page's flags (qlqd_search, qlqd_index)."""
@@ -182,6 +189,7 @@ def environment() -> Environment:
     )
     env.globals.update(
         front_matter=front_matter,
+        search_box_text=search_box_text,
         limits_of=limits_of,
         step_views=step_views,
         procedure_outline=procedure_outline,
