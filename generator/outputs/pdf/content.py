@@ -9,6 +9,7 @@ from generator.core.edition import Edition, EditionDepartment, EditionPower, Wit
 from generator.core.fingerprint import record_version
 from generator.core.model import CatalogueRecord, Material, PowerRecord, Step
 from generator.outputs.wording import (
+    INTERNAL_MARK,
     absolute_url,
     basis_text,
     fee_lines,
@@ -82,6 +83,7 @@ class PowerSheet:
     card_svg: str = ""  # the flowchart, top to bottom for the card's side column
     poster_svg: str = ""  # the flowchart, left to right across the poster
     chart_label: str = ""
+    internal: str = ""  # 内部公开 for an internal-scope power (only the internal edition prints one)
 
 
 def power_sheet(power: EditionPower, catalogue: CatalogueRecord) -> PowerSheet:
@@ -92,6 +94,7 @@ def power_sheet(power: EditionPower, catalogue: CatalogueRecord) -> PowerSheet:
         name=rec.name,
         category=rec.category,
         status=rec.status,
+        internal=INTERNAL_MARK if rec.is_internal else "",
         department=dept.name,
         office=rec.office,
         responsible=rec.responsible,
