@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator.core.edition import Edition, make_edition
+from generator.core.edition import Edition, EditionKind, make_edition
 from generator.core.folders import remove_in_background, running
 from generator.core.problems import GeneratorError
 from generator.core.progress import Progress, Silent
@@ -31,6 +31,8 @@ from generator.outputs.search import index_site
 from generator.outputs.site.assemble import SitePlan
 from generator.outputs.site.pages import site_title
 from generator.outputs.site_files import SITE_FILES
+from generator.outputs.traditional import write_traditional
+from generator.outputs.wording import HANT_FOLDER
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS_YML = REPO / "mkdocs.yml"
@@ -44,9 +46,15 @@ class BuildFailed(GeneratorError):
 
 
 def publish(
-    powers: Path, out: Path, cache: Path = DEFAULT_CACHE, progress: Progress | None = None, pdf: bool = True
+    powers: Path,
+    out: Path,
+    cache: Path = DEFAULT_CACHE,
+    progress: Progress | None = None,
+    pdf: bool = True,
+    kind: EditionKind = "public",
 ) -> Edition:
-    """Build the public site of the catalogue at powers into out; the edition it was built from.
+    """Build the site of an edition (public, or internal for staff) of the catalogue at powers into out; the
+    edition it was built from.
 
     Raises CatalogueInvalid (with every problem) or another GeneratorError; out is then untouched.
     """
@@ -56,12 +64,14 @@ def publish(
     with progress.stage("读取和检查", "个事项") as stage:
         catalogue = load_valid(powers, shown_as=powers)
         stage.advance(sum(1 for _ in catalogue.powers()))
-    edition = make_edition(catalogue, "public")
+    edition = make_edition(catalogue, kind)
     epoch = source_date_epoch(edition)
+    cache = cache if kind == "public" else cache / kind  # an edition's pages never share a cache with another's
     with building(out) as (site_dir, pages_dir):
         with progress.stage("索引页面", "页") as stage:
             site = SitePlan.of(edition)
-            hand_over(site.engine_pages, pages_dir, site_title(edition), edition.catalogue.site_url, epoch)
+            title, url, hant = site_title(edition), edition.catalogue.site_url, edition.catalogue.traditional
+            hand_over(site.engine_pages, pages_dir, title, url, epoch, kind, hant)
             stage.advance(len(site.pages))
         with progress.stage("网站(MkDocs)", "页") as stage:
             run_mkdocs(pages_dir, site_dir, epoch)
@@ -73,6 +83,10 @@ def publish(
                 stage.advance(files.write(edition, site_dir))
         with progress.stage("搜索索引", "页") as stage:
             index_site(site_dir, cache / "search", stage.advance)
+        if edition.catalogue.traditional:
+            with progress.stage("繁体中文版", "页") as stage:
+                write_traditional(edition, site_dir, cache / "hant-pages", stage.advance)
+                index_site(site_dir / HANT_FOLDER, cache / "search-hant")
         if pdf:
             write_pdfs(edition, site_dir, cache, progress)
         swap_into(site_dir, out)
@@ -121,13 +135,22 @@ def building(out: Path) -> Iterator[tuple[Path, Path]]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def hand_over(pages: dict[str, str], folder: Path, title: str, site_url: str, epoch: int) -> None:
+def hand_over(
+    pages: dict[str, str],
+    folder: Path,
+    title: str,
+    site_url: str,
+    epoch: int,
+    kind: EditionKind = "public",
+    traditional: str | None = None,
+) -> None:
     """Write the generated pages, and what the engine needs besides them, for the engine to read."""
     for path, text in sorted(pages.items()):
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    meta = {"title": title, "site_url": site_url, "source_date_epoch": epoch, "pages": sorted(pages)}
+    meta = {"title": title, "site_url": site_url, "source_date_epoch": epoch, "pages": sorted(pages), "edition": kind}
+    meta["traditional"] = traditional  # the OpenCC configuration of the zh-hant/ edition, if the catalogue has one
     (folder / HANDOFF_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 

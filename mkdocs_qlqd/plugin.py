@@ -61,6 +61,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.handed_over = bool(handoff)
         if handoff:
             title, site_url, epoch, self.pages = _handed_over(Path(handoff))
+            config.extra["qlqd_edition"], config.extra["qlqd_hant"] = _edition(Path(handoff))  # read by theme/
         else:
             title, site_url, epoch = self._generate(config)
         # Escaped text as Markup: the theme prints it as HTML, and its `| e` (logo titles) leaves it as it is.
@@ -111,6 +112,12 @@ def _handed_over(folder: Path) -> tuple[str, str, int, dict[str, str]]:
     meta = json.loads((folder / HANDOFF_FILE).read_text(encoding="utf-8"))
     pages = {path: (folder / path).read_text(encoding="utf-8") for path in meta["pages"]}
     return meta["title"], meta["site_url"], meta["source_date_epoch"], pages
+
+
+def _edition(folder: Path) -> tuple[str, str | None]:
+    """The edition `build` generated the pages of (public or internal), and whether it has a zh-hant/ edition."""
+    meta = json.loads((folder / HANDOFF_FILE).read_text(encoding="utf-8"))
+    return meta.get("edition", "public"), meta.get("traditional")
 
 
 def _folder(variable: str, default: Path) -> Path:

@@ -6,7 +6,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from factory import department, dump, power, write_catalogue
+from factory import CATALOGUE, department, dump, power, write_catalogue
 
 _ENUMS = {"scope", "timing", "form", "unit", "trigger", "status", "category", "code", "effective", "date"}
 
@@ -74,7 +74,8 @@ def canary_catalogue(root: Path) -> tuple[Path, list[str], list[str]]:
     internal_secret["disclosure"]["scope"] = "部门内部"
     internal_secret["confidential"] = {"reason": "内部且涉密的理由CANARYBREASONQ"}
     public = [full_power("FX01TJ-XK-0001", "行政许可"), full_power("FX01TJ-CF-0001", "行政处罚")]
-    write_catalogue(root, {"tjj": (department(), [*public, secret, internal, internal_secret])})
+    catalogue = {**CATALOGUE, "traditional": "s2hk"}  # the zh-hant/ edition too: walked like every other output
+    write_catalogue(root, {"tjj": (department(), [*public, secret, internal, internal_secret])}, catalogue)
     files = [
         attach(root, record, f"CANARYFILE{tag}Q")
         for record, tag in ((secret, "S"), (internal, "I"), (internal_secret, "B"))

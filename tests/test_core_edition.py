@@ -24,9 +24,10 @@ def test_public_edition_reduces_confidential_and_drops_internal(tmp_path):
     assert edition.withheld() == [Withheld("FX01TJ-XK-0002", "涉密审批", "行政许可", "涉及国家秘密")]
 
 
-def test_internal_edition_shows_everything(tmp_path):
+def test_internal_edition_adds_internal_powers_and_still_reduces_confidential(tmp_path):
     edition = make_edition(catalogue(tmp_path), "internal")
-    assert [p.code for p in edition.powers()] == ["FX01TJ-XK-0001", "FX01TJ-XK-0002", "FX01TJ-XK-0003"]
+    assert [p.code for p in edition.powers()] == ["FX01TJ-XK-0001", "FX01TJ-XK-0003"]
+    assert edition.withheld() == [Withheld("FX01TJ-XK-0002", "涉密审批", "行政许可", "涉及国家秘密")]
 
 
 def test_supervision_merges_catalogue_department_and_power(tmp_path):

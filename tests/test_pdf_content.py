@@ -14,7 +14,9 @@ from click.testing import CliRunner
 from pypdf.generic import ArrayObject, FloatObject, NumberObject
 
 from generator.commands import main
+from generator.core.edition import make_edition
 from generator.core.fingerprint import record_version
+from generator.core.validate import load_valid
 from generator.outputs.pdf import content, layout, split
 from generator.outputs.pdf.html import booklet_html, chapter_html, sheets_html
 from generator.outputs.pdf.jobs import with_charts
@@ -287,3 +289,12 @@ def test_cli_refuses_a_bad_catalogue_without_a_traceback(tmp_path):
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "错误" in result.output
     assert not (tmp_path / "site").exists()
+
+
+def test_the_internal_edition_marks_its_internal_powers_on_their_sheets(edition):
+    internal = make_edition(load_valid(FIXTURE), "internal")
+    marked = content.power_sheet(_power(internal, "FX01TJ-NB-0001"), internal.catalogue)
+    public = content.power_sheet(_power(internal, "FX01SJ-QR-0001"), internal.catalogue)
+    for kind in ("card", "poster"):
+        assert '<b class="status">内部公开</b>' in sheets_html(kind, [marked])
+        assert "内部公开" not in sheets_html(kind, [public])

@@ -329,6 +329,12 @@ def test_hostile_pages_run_nothing_and_load_nothing_in_a_browser(built):
             excerpts += page.eval_on_selector_all(
                 ".pagefind-ui__result", "els => els.map(e => [...e.querySelectorAll('*')].map(c => c.tagName))"
             )
+        filters = page.eval_on_selector_all(  # the search filters' labels: text, and the hostile names as written
+            ".pagefind-ui__filter-label", "els => els.map(e => [e.children.length, e.textContent])"
+        )
         browser.close()
     assert dialogs == [] and outside == []
+    assert filters and all(children == 0 for children, _ in filters), filters
+    labels = {re.sub(r" \(\d+\)$", "", " ".join(label.split())) for _, label in filters}  # less the count "(2)"
+    assert {shown(text) for text in built.planted} & labels  # the hostile department and category, as written
     assert excerpts and {tag for tags in excerpts for tag in tags} <= {"DIV", "P", "A", "MARK", "UL", "LI"}

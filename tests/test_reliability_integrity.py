@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from linkcheck import broken_links
-from sitetools import CHROMIUM, CHROMIUM_ARGS, build, nu_errors, serve
+from sitetools import CHROMIUM, CHROMIUM_ARGS, build, cli, nu_errors, serve
 
 SAMPLE = Path(__file__).resolve().parent.parent / "powers"
 # One page of each type: the address of a page whose path is filled in from the sample.
@@ -26,6 +26,9 @@ PAGE_TYPES = {
     "fees": "fees/index.html",
     "discretion": "discretion/index.html",
     "changes": "changes/index.html",
+    "a-z index": "az/index.html",
+    "directories": "directory/index.html",
+    "directory": "directory/{dept}/index.html",
     "about": "about/index.html",
     "fields": "fields/index.html",
     "flowchart guide": "flowchart-guide/index.html",
@@ -171,3 +174,23 @@ def test_the_menu_is_closed_again_after_going_back(sample_site):
         closed = not page.eval_on_selector("#__drawer", "e => e.checked")
         browser.close()
     assert opened and closed
+
+
+# ---- the internal edition -------------------------------------------------------------------------------------
+
+# The internal edition's own kinds of page: its banner, an internal power, and the lists that mark it.
+INTERNAL_PAGES = ["index.html", "powers/FX01TJ-NB-0001/index.html", "departments/tjj/index.html", "az/index.html"]
+
+
+@pytest.fixture(scope="module")
+def internal_site(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("integrity-internal")
+    done = cli("build", "--powers", SAMPLE, "--out", work / "site", "--cache", work / "cache", "--edition", "internal")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return work / "site"
+
+
+@pytest.mark.slow
+def test_the_internal_site_has_no_broken_link_and_valid_html(internal_site, edition):
+    assert broken_links(internal_site, edition.catalogue.site_url) == []
+    assert nu_errors([internal_site / path for path in [*INTERNAL_PAGES, "directory/tjj/index.html"]]) == []

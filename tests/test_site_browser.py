@@ -94,3 +94,34 @@ def test_no_page_is_wider_than_the_screen(page: Page, outside: list[str], base_u
     if chart.count():
         assert chart.bounding_box()["width"] <= page.viewport_size["width"]
     assert outside == []
+
+
+def result_codes(page: Page) -> list[str]:
+    """The codes of the results shown (from their links: /powers/<CODE>/)."""
+    return sorted(a.get_attribute("href").split("/")[2] for a in page.locator(".pagefind-ui__result-link").all())
+
+
+def narrow(page: Page, filter_name: str, value: str, before: list[str]) -> list[str]:
+    """Tick a value of one of the search box's filters; the codes of the results once they changed."""
+    block = page.locator(".pagefind-ui__filter-block", has=page.locator(f"summary:text-is('{filter_name}')"))
+    if block.get_attribute("open") is None:
+        block.locator("summary").click()
+    block.locator(f"input[value='{value}']").check()
+    page.wait_for_function("n => document.querySelectorAll('.pagefind-ui__result-link').length !== n", arg=len(before))
+    return result_codes(page)
+
+
+def test_filters_narrow_the_results_by_department_and_by_category(page: Page, outside: list[str], base_url: str):
+    page.goto(base_url)
+    search(page, "行政")
+    page.wait_for_function("document.querySelectorAll('.pagefind-ui__result-link').length > 2")
+    every = result_codes(page)
+    assert {code[:6] for code in every} == {"FX01TJ", "FX01SJ"} and {code[7:9] for code in every} > {"XK"}
+    by_department = narrow(page, "实施部门", "复兴区统计局", every)
+    assert by_department == [code for code in every if code.startswith("FX01TJ")]
+    page.locator("input[name='实施部门'][value='复兴区统计局']").uncheck()
+    page.wait_for_function("n => document.querySelectorAll('.pagefind-ui__result-link').length === n", arg=len(every))
+    by_category = narrow(page, "权力类别", "行政许可", every)
+    assert by_category == [code for code in every if code[7:9] == "XK"] and len(by_category) >= 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert outside == []

@@ -283,10 +283,16 @@ def test_front_matter_title_is_escaped_json():
     assert meta == {"title": "a&#34;b&lt;c&gt;"}
 
 
-def test_pages_need_the_public_edition(edition):
-    internal = make_edition(load_valid(FIXTURE), "internal")
-    with pytest.raises(ValueError):
-        render_pages(internal, {})
+def test_internal_pages_mark_internal_powers_and_still_reduce_confidential_ones(edition):
+    internal = render_pages(make_edition(load_valid(FIXTURE), "internal"), {})
+    public = render_pages(edition, {})
+    assert "powers/FX01TJ-NB-0001/index.md" in internal and "powers/FX01TJ-NB-0001/index.md" not in public
+    assert "powers/FX01TJ-QT-0001/index.md" not in internal  # confidential: reduced in every edition
+    page = to_html(internal["powers/FX01TJ-NB-0001/index.md"])
+    assert page.find("h1").find(class_="qlqd-internal").get_text() == "内部公开"
+    listed = to_html(internal["departments/tjj/index.md"]).find("a", href="../../powers/FX01TJ-NB-0001/")
+    assert listed.find_next_sibling(class_="qlqd-internal").get_text() == "内部公开"
+    assert not any("qlqd-internal" in text for text in public.values())
 
 
 def test_the_build_date_is_the_newest_revision_unless_given(edition, monkeypatch):

@@ -4,6 +4,8 @@ gives the bytes of a cold run. The limit is lowered here so that small sites are
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +17,7 @@ from site_catalogues import large_catalogue
 from sitetools import CHROMIUM, CHROMIUM_ARGS, serve, tree_digest
 
 from generator.outputs import search
+from generator.outputs.search_filters import read, sort_filters
 from generator.outputs.search_merge import merge_module
 from generator.publish import publish
 
@@ -30,6 +33,8 @@ def power_page(number: int, text: str = "统计调查", marked: bool = True) -> 
         '<body><nav>导航</nav><article class="md-content__inner md-typeset">\n'
         f"<div{' data-pagefind-body' if marked else ''}>\n"
         f'<h1>事项{number}</h1>\n<span hidden data-pagefind-meta="title">事项{number}（{code}）</span>\n'
+        f'<span hidden data-pagefind-filter="实施部门">部门{number % 3}</span>\n'
+        f'<span hidden data-pagefind-filter="权力类别">类别{number % 7}</span>\n'
         f"<p>{code} 第{number}项 {text}</p>\n"
         '<div data-pagefind-ignore><figure class="qlqd-chart"><svg><text>流程图</text></svg></figure></div>\n'
         "</div>\n</article></body>\n</html>\n"
@@ -69,6 +74,7 @@ def test_a_site_within_the_limit_gets_the_one_bundle_pagefind_makes(tmp_path, ma
     site = make_site(tmp_path / "site", marked=marked)
     command = [str(get_executable()), "--site", str(site), "--output-path", str(tmp_path / "plain"), "--silent"]
     subprocess.run(command, check=True)
+    sort_filters(tmp_path / "plain")
     assert search.index_site(site, tmp_path / "cache") == COUNT + (0 if marked else 1)  # unmarked: the home page too
     assert tree_digest(site / "pagefind") == tree_digest(tmp_path / "plain")
 
@@ -162,3 +168,50 @@ def search_links(page: Page, query: str) -> list[str]:
     box.fill(query)
     page.locator(".pagefind-ui__result-link").first.wait_for()
     return [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
+
+
+FILTERED = """async () => {
+  // The merged module's filters, and the pages a filter alone (no search term) selects, across every shard.
+  const pagefind = await import('/pagefind/pagefind.js');
+  const counts = await pagefind.filters();
+  const chosen = await pagefind.search(null, { filters: { 权力类别: '行政许可' } });
+  const urls = await Promise.all(chosen.results.map(async (r) => (await r.data()).url));
+  return { counts, urls };
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_filters_cover_every_shard(sharded_site):
+    url, shards = sharded_site
+    codes = [page.path.split("/")[1] for shard in shards for page in shard if page.path.startswith("powers/")]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(url)
+        found = page.evaluate(FILTERED)
+        browser.close()
+    assert sum(found["counts"]["权力类别"].values()) == len(codes) == COUNT
+    assert sum(found["counts"]["实施部门"].values()) == COUNT  # every page has both filters
+    licences = sorted(code for code in codes if "-XK-" in code)
+    assert sorted(u.split("/")[2] for u in found["urls"]) == licences
+    held = [n for n, shard in enumerate(shards) if any(f"/{code}/" in f"/{p.path}" for p in shard for code in licences)]
+    assert len(held) > 1  # the licences found come from more than one shard
+
+
+def test_the_filters_are_written_in_order_and_named_by_their_bytes(tmp_path):
+    site = make_site(tmp_path / "site")
+    search.run_pagefind(site, [f"powers/P{n:03d}/index.html" for n in range(COUNT)], tmp_path / "bundle")
+    sort_filters(tmp_path / "bundle")
+    once = tree_digest(tmp_path / "bundle")
+    entry = json.loads((tmp_path / "bundle" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    meta = read(tmp_path / "bundle" / f"pagefind.{entry['languages']['zh']['hash']}.pf_meta")
+    assert [name for name, _ in meta[3]] == ["实施部门", "权力类别"]
+    for name, digest in meta[3]:
+        path = tmp_path / "bundle" / "filter" / f"{digest}.pf_filter"
+        assert digest == f"zh_{hashlib.sha256(path.read_bytes()).hexdigest()[:7]}"
+        stored, values = read(path)
+        assert stored == name and [v for v, _ in values] == sorted(v for v, _ in values)
+        assert sum(len(pages) for _, pages in values) == COUNT
+    sort_filters(tmp_path / "bundle")
+    assert tree_digest(tmp_path / "bundle") == once  # already in order: the same bytes

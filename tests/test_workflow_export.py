@@ -66,7 +66,8 @@ def test_confidential_powers_only_by_code_name_category_and_reason(tmp_path):
 def test_internal_edition_includes_internal_powers(tmp_path):
     book = export(FIXTURE, tmp_path / "out.xlsx", "--edition", "internal")
     codes = [r[1] for r in rows(book, "行政职权目录")[1:]]
-    assert "FX01TJ-NB-0001" in codes and "FX01TJ-QT-0001" in codes
+    assert "FX01TJ-NB-0001" in codes and "FX01TJ-QT-0001" not in codes  # confidential: reduced in every edition
+    assert [r[1] for r in rows(book, "涉密不宜公开目录")[1:]] == ["FX01TJ-QT-0001"]
 
 
 DANGEROUS = ['=HYPERLINK("http://evil.example","点击")', "+1+2", "-3+4", "@SUM(A1)", "\t=1+1", "\r=1+1"]

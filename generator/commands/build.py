@@ -9,6 +9,7 @@ import click
 
 from generator.commands.common import powers_option
 from generator.commands.display import StageDisplay
+from generator.core.edition import EditionKind
 from generator.core.problems import CatalogueInvalid, GeneratorError
 from generator.publish import DEFAULT_CACHE, DEFAULT_OUT, publish, publish_kiosk
 
@@ -31,11 +32,24 @@ from generator.publish import DEFAULT_CACHE, DEFAULT_OUT, publish, publish_kiosk
 )
 @click.option("--no-pdf", is_flag=True, help="只生成网站,不生成 PDF(PDF 可用 pdf 命令单独生成)")
 @click.option("--kiosk", is_flag=True, help="生成政务服务大厅触摸屏版(单独的离线网站),而不是公开网站")
-def build(powers: Path, out: Path, cache: Path, no_pdf: bool, kiosk: bool) -> None:
+@click.option(
+    "--edition",
+    "kind",
+    type=click.Choice(["public", "internal"]),
+    default="public",
+    show_default=True,
+    help="public 公开版;internal 内部版(含内部公开事项,仅供内部使用)",
+)
+def build(powers: Path, out: Path, cache: Path, no_pdf: bool, kiosk: bool, kind: EditionKind) -> None:
     """生成公开网站(页面、流程图、搜索索引和 PDF)。"""
+    if kiosk and kind != "public":
+        raise click.UsageError("触摸屏版只由公开版生成：--kiosk 不能与 --edition internal 同用")
     display = StageDisplay()
     try:
-        edition = publish_kiosk(powers, out, display) if kiosk else publish(powers, out, cache, display, pdf=not no_pdf)
+        if kiosk:
+            edition = publish_kiosk(powers, out, display)
+        else:
+            edition = publish(powers, out, cache, display, pdf=not no_pdf, kind=kind)
     except CatalogueInvalid as exc:
         click.echo(exc.describe(powers), err=True)
         click.echo(f"生成失败，原有的 {out} 未改动。", err=True)

@@ -1,6 +1,7 @@
 """What an edition may show. The public edition is built here and nowhere else, so that a
 confidential power is reduced to its four public fields before any output sees it, and an
-internal-scope power never reaches a public output at all."""
+internal-scope power never reaches a public output at all. The internal edition (for staff) adds the
+internal-scope powers; a confidential power is reduced in it too: no edition publishes more of it."""
 
 from __future__ import annotations
 
@@ -78,8 +79,7 @@ def make_edition(catalogue: Catalogue, kind: EditionKind = "public") -> Edition:
                 continue
             if rec.confidential is not None:
                 out.withheld.append(Withheld(rec.code, rec.name, rec.category, rec.confidential.reason))
-                if kind == "public":
-                    continue
+                continue
             sup = supervision_for(catalogue.record, dept.record, rec)
             com = complaints_for(catalogue.record, dept.record, rec)
             files = attachments_of(catalogue.root, dept.slug, rec) if catalogue.root else ()

@@ -98,6 +98,12 @@ class CatalogueRecord(Record):
     display: DisplaySettings = F(
         "电子显示屏", "网站 display/ 页面(大厅电子显示屏)的设置", default_factory=DisplaySettings
     )
+    traditional: Literal["s2twp", "s2hk", "s2tw", "s2t"] | None = F(
+        "繁体中文版",
+        "可选;填 OpenCC 的转换配置即在网站的 zh-hant/ 下生成繁体中文版:s2twp(台湾正体,含用语)、s2hk(香港)、"
+        "s2tw(台湾正体)、s2t(通用繁体)",
+        default=None,
+    )
 
     def category_codes(self) -> dict[str, str]:
         """Category name to its two-letter code."""

@@ -1,6 +1,7 @@
 """The search index: Pagefind over the built site, Chinese segmented, loaded by the browser in chunks.
 
-A site of up to SHARD_PAGES indexed pages gets one Pagefind bundle, pagefind/, exactly as Pagefind makes it. A larger
+A site of up to SHARD_PAGES indexed pages gets one Pagefind bundle, pagefind/, as Pagefind makes it but with its search
+filters in order (search_filters). A larger
 one is split into shards of at most SHARD_PAGES pages (more above MAX_SHARDS times that, as the browser searches every
 shard for every query), by a hash of each page's path, so that an added or edited record changes one shard.
 Pagefind indexes each, WORKERS at once, each process holding about 170 KB per page, into pagefind/shard-1/ and on;
@@ -31,13 +32,14 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 from generator.core.problems import GeneratorError
+from generator.outputs.search_filters import sort_filters
 from generator.outputs.search_merge import merge_module
 
 SHARD_PAGES = 1000  # the most pages of one bundle, unless that makes more than MAX_SHARDS bundles
 MAX_SHARDS = 20  # the browser searches every bundle for every query
 WORKERS = 2  # Pagefind processes at once
 BUNDLE = "pagefind"  # the search folder under the site root
-FORMAT_VERSION = "search-1"  # bump when what a cached bundle holds changes
+FORMAT_VERSION = "search-2"  # bump when what a cached bundle holds changes
 SCRATCH = Path("/dev/shm")  # memory, where Pagefind writes a bundle before it is stored in the cache
 BODY = b"<div data-pagefind-body>"  # as theme/main.html marks the part of a page Pagefind indexes
 _GLOB_SPECIAL = "*?[]{}(),<>:$"  # escaped with a backslash in Pagefind's glob; a backslash matches any character
@@ -177,6 +179,7 @@ def _index_shard(site_dir: Path, pages: list[Page], target: Path, held: Mapping[
     with tempfile.TemporaryDirectory(dir=_scratch(pages, target.parent), prefix=".qlqd-index-") as tmp:
         bundle = Path(tmp, "bundle")
         run_pagefind(site_dir, [page.path for page in pages], bundle)
+        sort_filters(bundle)  # Pagefind writes the filters in a different order on each run
         _store(bundle, target, held)
 
 

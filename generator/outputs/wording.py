@@ -120,6 +120,10 @@ ARROWS = (
     Arrow("bold", "粗线箭头", "转交另一岗位办理"),
 )
 PRINTED_BOX = "步骤、承办岗位、办理时限"  # what a box of a printed chart holds (the web chart names its fields)
+FILTER_DEPARTMENT, FILTER_CATEGORY = "实施部门", "权力类别"  # the search box's filters (Pagefind's filter names)
+INTERNAL_MARK = "内部公开"  # an internal-scope power, as the internal edition marks it in pages, lists and search
+ROBOTS_NOINDEX = "User-agent: *\nDisallow: /\n"  # the internal edition's robots.txt
+DIRECTORY_DEFAULT_TIMING = "自形成或者变更之日起20个工作日内"  # 公开时限 where no record gives one (国办发〔2019〕54号)
 
 # ---- the site's paths and URLs -------------------------------------------------------------------------
 
@@ -135,8 +139,12 @@ LAWS = "laws/"  # 法律依据索引
 FEED = "feed.xml"  # an Atom feed, beside the page it belongs to (the home page, each department's page)
 DISPLAY = "display/"  # the hall's display screen: a page of its own, outside the theme
 ACCESSIBILITY = "accessibility/"  # the 无障碍说明: generated, since it names the catalogue's contacts
+AZ_INDEX = "az/"  # 按拼音索引
+DIRECTORY = "directory/"  # 公开目录, one page per department
 FLOWCHART_GUIDE = "flowchart-guide/"  # hand-written: content/flowchart-guide.md
 PDF_FOLDER = "pdf"
+HANT_FOLDER = "zh-hant"  # the Traditional Chinese edition of the site (outputs/traditional.py)
+HANT_NOTE = "本页为繁体中文版，由简体中文版自动转换；PDF 文件（办事明白卡、流程图海报、权力清单）只有简体中文版。"
 CATALOGUE_PDF = f"{PDF_FOLDER}/catalogue.pdf"
 
 
@@ -151,6 +159,14 @@ def byte_size(size: int) -> str:
 def page_path(url: str) -> str:
     """The Markdown file of a page whose URL needs no encoding: departments/ -> departments/index.md."""
     return f"{url}index.md"
+
+
+def directory_url(slug: str) -> str:
+    return f"{DIRECTORY}{quote(slug, safe='')}/"
+
+
+def directory_page_path(slug: str) -> str:
+    return f"{DIRECTORY}{slug}/index.md"
 
 
 def power_url(code: str) -> str:

@@ -17,7 +17,8 @@
     autofocus: window.location.hash === "#search",
     translations: {
       placeholder: "输入事项名称、编码或关键词",
-      zero_results: "没有找到与「[SEARCH_TERM]」相关的权力事项"
+      zero_results: "没有找到与「[SEARCH_TERM]」相关的权力事项",
+      filters_label: "按实施部门和权力类别筛选"
     }
   });
   // The box is named by the visible label above it, not only by its placeholder (WCAG 1.3.1, 4.1.2).

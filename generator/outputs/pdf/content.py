@@ -10,6 +10,7 @@ from generator.core.fingerprint import record_version
 from generator.core.model import CatalogueRecord, Material, PowerRecord, Step
 from generator.outputs.wording import (
     ATTACHMENT_WHERE,
+    INTERNAL_MARK,
     absolute_url,
     basis_text,
     fee_lines,
@@ -86,6 +87,7 @@ class PowerSheet:
     parts: tuple[str, ...] = ()  # the sheet's chart in parts, when it is too long to print whole (pages.py)
     parts_across: bool = False  # the parts run top to bottom, side by side (else left to right, one under another)
     forms: str = ""  # the line saying where to get the materials' forms, when any has an attachment
+    internal: str = ""  # 内部公开 for an internal-scope power (only the internal edition prints one)
 
 
 def forms_line(power: EditionPower) -> str:
@@ -105,6 +107,7 @@ def power_sheet(power: EditionPower, catalogue: CatalogueRecord) -> PowerSheet:
         name=rec.name,
         category=rec.category,
         status=rec.status,
+        internal=INTERNAL_MARK if rec.is_internal else "",
         department=dept.name,
         office=rec.office,
         responsible=rec.responsible,

@@ -12,6 +12,7 @@ from generator.outputs.site.pages import index_pages, sample_power_pages
 from generator.outputs.site.records import write_record_pages
 from generator.outputs.site.shells import Page, ShellPlan, shell_key
 from generator.outputs.site.sitemap import rewrite_sitemap
+from generator.outputs import wording
 from generator.outputs.wording import power_page_path, safe_url
 
 
@@ -42,3 +43,5 @@ class SitePlan:
         generated = [*self.pages, *(power_page_path(p.code) for p in self.edition.powers())]
         site_url = safe_url(self.edition.catalogue.site_url)
         rewrite_sitemap(site_dir, site_url, generated, self.shells.shells.values(), epoch)
+        if self.edition.kind == "internal":  # kept out of search engines, as every page's noindex says too
+            (site_dir / "robots.txt").write_text(wording.ROBOTS_NOINDEX, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Stage 3: the public site's pages, as Markdown around inert HTML, from a public edition and its charts.
+"""Stage 3: the site's pages, as Markdown around inert HTML, from an edition (public or internal) and its charts.
 
 Every value that comes from a record reaches a page through Jinja2 with autoescape, inside raw
 HTML blocks that Markdown leaves alone, so it is shown as written and never interpreted. The only
@@ -25,6 +25,7 @@ from generator.outputs.bidi import visible_controls
 from generator.outputs.flowchart import chart_label, dot_source, render_svgs
 from generator.outputs.lawindex import cited_laws, law_rows
 from generator.outputs.opendata import downloads, updated
+from generator.outputs.site.indexes import index_section_pages
 from generator.outputs.site.shells import Page, parse_page
 from generator.outputs.site.splits import by_category, by_department, category_shares, is_long, part_pages
 
@@ -40,6 +41,13 @@ def inert(value: object) -> Markup:
     if isinstance(value, Markup):
         return value
     return escape(visible_controls(str(value)))
+
+
+def search_box_text(value: object) -> Markup:
+    """A search filter's value, escaped three times: Pagefind (1.5) decodes a filter's text twice (&amp;lt; becomes
+    <) and its search box shows the value as HTML, so that is what leaves it escaped once, shown as written (a
+    Pagefind that decoded once would show the escapes, never run them; tests/test_reliability_injection.py)."""
+    return Markup(escape(str(escape(str(inert(value))))))
 
 
 def front_matter(title: str, hide: tuple[str, ...] = (), **flags: bool) -> Markup:
@@ -184,6 +192,7 @@ def environment() -> Environment:
     )
     env.globals.update(
         front_matter=front_matter,
+        search_box_text=search_box_text,
         limits_of=limits_of,
         step_views=step_views,
         procedure_outline=procedure_outline,
@@ -285,15 +294,13 @@ class PowerContext:
 
 def index_pages(edition: Edition) -> dict[str, str]:
     """Every generated page but the powers' own: the sections, departments and categories."""
-    if edition.kind != "public":
-        raise ValueError("the public site is built from the public edition only")
     env = environment()
     site = SiteContext.of(edition)
 
     def page(template: str, root: str, **values: object) -> str:
         return env.get_template(template).render(site=site, root=root, **values)
 
-    return section_pages(edition, page) | department_pages(edition, site, page)
+    return section_pages(edition, page) | department_pages(edition, site, page) | index_section_pages(edition, page)
 
 
 def section_pages(edition: Edition, page: Callable[..., str]) -> dict[str, str]:
