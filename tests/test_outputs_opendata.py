@@ -81,6 +81,18 @@ def test_cpsv_context_is_inline_and_working_days_are_no_duration(files, edition)
             assert service["processingTime"] == f"P{limit.promised}D"
 
 
+def test_catalogue_json_gives_each_form_s_address_on_the_site(files, edition):
+    powers = {p["code"]: p for p in json.loads(files["catalogue.json"])["powers"]}
+    shown = [p for p in edition.powers() if p.attachments]
+    assert shown  # the sample has forms
+    for power in shown:
+        forms = powers[power.code]["forms"]
+        assert [(f["material"], f["kind"]) for f in forms] == [(a.material + 1, a.kind) for a in power.attachments]
+        assert [f["url"].rsplit("/", 1)[-1] for f in forms] == [a.name for a in power.attachments]
+        assert all(f["url"].startswith(wording.safe_url(edition.catalogue.site_url)) for f in forms)
+    assert all(powers[p.code]["forms"] == [] for p in edition.powers() if not p.attachments)
+
+
 def test_catalogue_json_conforms_to_its_schema(files, edition):
     data, schema = json.loads(files["catalogue.json"]), json.loads(files["catalogue.schema.json"])
     jsonschema.Draft202012Validator.check_schema(schema)

@@ -16,7 +16,7 @@ from generator.outputs import wording
 from generator.outputs.lawindex import cited_laws
 from generator.outputs.opendata.common import Download, data_url, json_bytes, site_root, updated
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"  # 1.1.0: forms (a power's attachments, with their addresses)
 CATALOGUE_FILE, SCHEMA_FILE = "catalogue.json", "catalogue.schema.json"
 JSON_SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 LAW_SCHEMA: dict[str, Any] = {
@@ -34,6 +34,21 @@ LAW_SCHEMA: dict[str, Any] = {
         "powers": {"type": "array", "items": {"type": "string"}, "title": "引用它的公开事项的编码"},
     },
 }
+FORMS_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "title": "表格下载(申请材料的空白表格和示范文本)",
+    "items": {
+        "type": "object",
+        "required": ["material", "kind", "title", "url"],
+        "additionalProperties": False,
+        "properties": {
+            "material": {"type": "integer", "minimum": 1, "title": "申请材料的序号"},
+            "kind": {"enum": ["form", "sample"], "title": "form 空白表格;sample 示范文本"},
+            "title": {"type": "string", "title": "名称"},
+            "url": {"type": "string", "format": "uri", "title": "下载地址"},
+        },
+    },
+}
 
 
 def power_data(edition: Edition, power: EditionPower) -> dict[str, Any]:
@@ -42,7 +57,21 @@ def power_data(edition: Edition, power: EditionPower) -> dict[str, Any]:
     record["supervision"] = [s.model_dump(mode="json") for s in power.supervision]
     record["complaints"] = [c.model_dump(mode="json") for c in power.complaints]
     page = wording.absolute_url(site_root(edition), wording.power_url(power.code))
-    return {**record, "department": power.dept_slug, "url": page}
+    return {**record, "department": power.dept_slug, "url": page, "forms": forms_data(edition, power)}
+
+
+def forms_data(edition: Edition, power: EditionPower) -> list[dict[str, Any]]:
+    """The power's blank and sample filled-in forms as the site publishes them: material number, kind, address."""
+    root = site_root(edition)
+    return [
+        {
+            "material": a.material + 1,
+            "kind": a.kind,
+            "title": wording.ATTACHMENT_LABELS[a.kind],
+            "url": wording.absolute_url(root, wording.attachment_path(power.code, a.name)),
+        }
+        for a in power.attachments
+    ]
 
 
 def department_data(edition: Edition, dept: EditionDepartment) -> dict[str, Any]:
@@ -83,7 +112,7 @@ def catalogue_file(edition: Edition) -> Download:
         "完整清单（JSON）",
         "application/json",
         "JSON",
-        "全部公开事项的全部字段（监督制约、投诉举报途径已与部门和发布机关的合并）、各部门信息、"
+        "全部公开事项的全部字段（监督制约、投诉举报途径已与部门和发布机关的合并；申请材料的表格附下载地址）、各部门信息、"
         "涉密不宜公开事项的编码、名称、类别和不公开理由，以及法律依据索引；字段见 catalogue.schema.json",
         json_bytes(catalogue_data(edition)),
     )
@@ -102,7 +131,8 @@ def catalogue_schema(edition: Edition) -> dict[str, Any]:
     defs = power.pop("$defs", {})
     power["properties"].pop("confidential")
     url = {"type": "string", "format": "uri", "title": "页面地址"}
-    defs["Power"] = _with_place(power, {"department": {"type": "string", "title": "部门目录名"}, "url": url})
+    place = {"department": {"type": "string", "title": "部门目录名"}, "url": url, "forms": FORMS_SCHEMA}
+    defs["Power"] = _with_place(power, place)
     department = DepartmentRecord.model_json_schema(mode="serialization", ref_template="#/$defs/{model}")
     defs |= department.pop("$defs", {})
     defs["Department"] = _with_place(department, {"slug": {"type": "string", "title": "部门目录名"}, "url": url})
