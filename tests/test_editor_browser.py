@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from editor_tools import catalogue_repository, git
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from sitetools import CHROMIUM, CHROMIUM_ARGS
+from playwright.sync_api import Browser, Page, expect
 
 from generator.commands import main
 
@@ -43,14 +42,6 @@ def base_url(powers: Path) -> Iterator[str]:
     yield found[0].rstrip("/")
     server.terminate()
     server.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-from sitetools import CHROMIUM, CHROMIUM_ARGS
 
 from generator.commands import main
 from generator.core.edition import make_edition
@@ -120,16 +119,6 @@ MEASURE = """() => {
   }
   return {small, tiny, wide: document.documentElement.scrollWidth > innerWidth};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from urllib.parse import quote
 import pytest
 from bs4 import BeautifulSoup
 from hostile import hostile_catalogue
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from sitetools import CHROMIUM, CHROMIUM_ARGS, serve
+from playwright.sync_api import Browser, BrowserContext, Page
+from sitetools import serve
 
 from generator.publish import publish
 
@@ -50,14 +50,6 @@ def sites(tmp_path_factory) -> Iterator[dict[str, tuple[Path, str]]]:
             publish(powers, work / name, work / f"{name}-cache", pdf=False)
             built[name] = (work / name, stack.enter_context(serve(work / name)))
         yield built
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def context(browser: Browser, width: int, senior: bool = False, **options) -> BrowserContext:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from site_catalogues import FIXTURE
-from sitetools import CHROMIUM, CHROMIUM_ARGS, serve
+from sitetools import serve
 
 from generator.publish import publish
 
@@ -24,14 +24,6 @@ def base_url(tmp_path_factory) -> Iterator[str]:
     publish(FIXTURE, work / "site", work / "cache", pdf=False)
     with serve(work / "site") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from generator.commands.common import powers_option
+from generator.commands.common import cache_option, edition_option, powers_option
 from generator.commands.display import StageDisplay
 from generator.core.edition import EditionKind
 from generator.core.problems import CatalogueInvalid, GeneratorError
-from generator.publish import DEFAULT_CACHE, DEFAULT_OUT, publish, publish_kiosk
+from generator.publish import DEFAULT_OUT, publish, publish_kiosk
 
 
 @click.command()
@@ -23,23 +23,10 @@ from generator.publish import DEFAULT_CACHE, DEFAULT_OUT, publish, publish_kiosk
     show_default=True,
     help="网站输出目录(生成成功后整体替换)",
 )
-@click.option(
-    "--cache",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=DEFAULT_CACHE,
-    show_default=True,
-    help="流程图等的缓存目录",
-)
+@cache_option("流程图等的缓存目录")
 @click.option("--no-pdf", is_flag=True, help="只生成网站,不生成 PDF(PDF 可用 pdf 命令单独生成)")
 @click.option("--kiosk", is_flag=True, help="生成政务服务大厅触摸屏版(单独的离线网站),而不是公开网站")
-@click.option(
-    "--edition",
-    "kind",
-    type=click.Choice(["public", "internal"]),
-    default="public",
-    show_default=True,
-    help="public 公开版;internal 内部版(含内部公开事项,仅供内部使用)",
-)
+@edition_option
 def build(powers: Path, out: Path, cache: Path, no_pdf: bool, kiosk: bool, kind: EditionKind) -> None:
     """生成公开网站(页面、流程图、搜索索引和 PDF)。"""
     if kiosk and kind != "public":

@@ -1,9 +1,11 @@
-"""What every command shares: the --powers option, loading a valid catalogue, printing problems."""
+"""What every command shares: the --powers and --edition options, loading a valid catalogue, printing problems."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -12,6 +14,7 @@ from generator.core.problems import CatalogueInvalid, Report
 from generator.core.validate import load_valid
 
 DEFAULT_POWERS = Path("powers")
+F = TypeVar("F", bound=Callable[..., Any])
 
 powers_option = click.option(
     "--powers",
@@ -20,6 +23,29 @@ powers_option = click.option(
     default=DEFAULT_POWERS,
     show_default=True,
     help="权力清单目录",
+)
+
+
+def cache_option(help_text: str) -> Callable[[F], F]:
+    """--cache, the folder of the caches `build`, `serve` and `edit` share (default .cache)."""
+    from generator.publish import DEFAULT_CACHE
+
+    return click.option(
+        "--cache",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=DEFAULT_CACHE,
+        show_default=True,
+        help=help_text,
+    )
+
+
+edition_option = click.option(
+    "--edition",
+    "kind",
+    type=click.Choice(["public", "internal"]),
+    default="public",
+    show_default=True,
+    help="public:公开版(不含部门内部事项,涉密事项只列编码、名称、类别和理由);internal:内部版(含内部公开事项)",
 )
 
 

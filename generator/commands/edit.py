@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from generator.commands.common import powers_option
+from generator.commands.common import cache_option, powers_option
 from generator.core.problems import GeneratorError
 from generator.editing.forge import config_path, forge_settings
 from generator.editing.submit import SubmitSettings
@@ -18,7 +18,6 @@ from generator.editor.app import Editor
 from generator.editor.auth import LOOPBACK, Gate, hash_password, read_users
 from generator.editor.pages import PagePreview
 from generator.editor.server import FORM_LIBRARY, EditorServer
-from generator.publish import DEFAULT_CACHE
 
 
 @click.command("edit")
@@ -27,13 +26,7 @@ from generator.publish import DEFAULT_CACHE
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址;不是本机地址时必须用 --users 登录")
 @click.option("--users", type=click.Path(path_type=Path, dir_okay=False), help="用户文件:每行「用户名:密码散列」")
 @click.option("--remote", help="提交审核时推送到的远程仓库(默认 origin)")
-@click.option(
-    "--cache",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=DEFAULT_CACHE,
-    show_default=True,
-    help="缓存目录(预览用的网站在其中生成)",
-)
+@cache_option("缓存目录(预览用的网站在其中生成)")
 @click.option("--hash-password", "hashing", is_flag=True, help="输入密码,输出用户文件中的一行,然后退出")
 def edit_command(
     powers: Path, port: int, host: str, users: Path | None, remote: str | None, cache: Path, hashing: bool

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from generator.commands.common import load_or_exit, powers_option
+from generator.commands.common import edition_option, load_or_exit, powers_option
 from generator.core.edition import EditionKind, make_edition
 from generator.core.problems import shown
 from generator.outputs.spreadsheet import UnknownDepartment, one_department, xlsx_bytes
@@ -19,14 +19,7 @@ from generator.outputs.spreadsheet import UnknownDepartment, one_department, xls
 )
 @powers_option
 @click.option("--dept", help="只导出一个部门(目录名),如 tjj;导出的表格可以用 import 导回这个部门")
-@click.option(
-    "--edition",
-    "kind",
-    type=click.Choice(["public", "internal"]),
-    default="public",
-    show_default=True,
-    help="public:公开版(不含部门内部事项,涉密事项只列名称);internal:内部版",
-)
+@edition_option
 def export_command(xlsx: Path, powers: Path, dept: str | None, kind: EditionKind) -> None:
     """把权力清单导出为电子表格(职权目录的列顺序,另加法定和承诺时限),供按表格报送的单位使用。"""
     edition = make_edition(load_or_exit(powers), kind)

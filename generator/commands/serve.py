@@ -9,9 +9,8 @@ from pathlib import Path
 
 import click
 
-from generator.commands.common import powers_option
+from generator.commands.common import cache_option, powers_option
 from generator.preview.session import Notice, Preview
-from generator.publish import DEFAULT_CACHE
 
 SHOWN = 50  # problems printed per save; check lists them all
 
@@ -19,13 +18,7 @@ SHOWN = 50  # problems printed per save; check lists them all
 @click.command("serve")
 @powers_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口(0:任选空闲端口)")
-@click.option(
-    "--cache",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=DEFAULT_CACHE,
-    show_default=True,
-    help="缓存目录(与 build 共用;预览网站放在其中的 preview/)",
-)
+@cache_option("缓存目录(与 build 共用;预览网站放在其中的 preview/)")
 def serve_command(powers: Path, port: int, cache: Path) -> None:
     """在本机预览网站:保存记录后,浏览器中的页面自动刷新,问题显示在页面上。"""
     if not powers.is_dir():

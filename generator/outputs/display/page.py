@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader
 
 from generator.core.edition import Edition, EditionPower
 from generator.core.model import DISPLAY_LATEST, DISPLAY_POPULAR
+from generator.outputs import templating
 from generator.outputs.bidi import shown_value
 from generator.outputs.wording import DISPLAY, NO_FEE, days_text, fee_text, page_path, web_date
 
@@ -90,15 +91,7 @@ def slides(edition: Edition) -> list[Slide]:
 
 @cache
 def environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("generator.outputs.display", "templates"),
-        autoescape=True,
-        finalize=shown_value,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return templating.environment(PackageLoader("generator.outputs.display", "templates"), shown_value)
 
 
 def display_page(edition: Edition) -> str:

@@ -10,10 +10,11 @@ from importlib import resources
 from pathlib import Path
 
 import segno
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from generator.core.edition import Edition, EditionPower
+from generator.outputs import templating
 from generator.outputs.bidi import shown_value
 from generator.outputs.pinyin import LETTERS, OTHER, initial, sort_key
 from generator.outputs.wording import (
@@ -104,15 +105,7 @@ def groups(edition: Edition, views: dict[str, PowerView]) -> tuple[list[Group], 
 
 @cache
 def environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("generator.outputs.kiosk", "templates"),
-        autoescape=True,
-        finalize=shown_value,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return templating.environment(PackageLoader("generator.outputs.kiosk", "templates"), shown_value)
 
 
 def write_kiosk(edition: Edition, out: Path, advance: Callable[[int], None] = lambda _: None) -> list[str]:

@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
+from generator.outputs import templating
 from generator.outputs.bidi import visible_controls
 from generator.outputs.pdf.content import Booklet, Chapter, PowerSheet
 from generator.outputs.pdf.layout import LEGEND, card_layout, poster_layout
@@ -30,15 +31,7 @@ def printable(value: object) -> object:
 
 @cache
 def environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("generator.outputs.pdf", "templates"),
-        autoescape=True,
-        finalize=printable,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = templating.environment(PackageLoader("generator.outputs.pdf", "templates"), printable)
     env.filters.update(
         svg_uri=svg_uri,
         qr_uri=qr_uri,

@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
+from generator.outputs import templating
 from generator.core.edition import Edition, EditionDepartment, EditionPower, Withheld
 from generator.core.model import CatalogueRecord, PowerRecord, Revision, Step
 from generator.outputs import wording
@@ -179,16 +180,11 @@ def fee_rows(edition: Edition) -> list[FeeRow]:
 
 
 def environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
+    env = templating.environment(
+        FileSystemLoader(TEMPLATES),
+        inert,
         comment_start_string="{##",  # "{#" starts a Markdown heading id: ## 权力依据 {#basis}
         comment_end_string="##}",
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        finalize=inert,
     )
     env.globals.update(
         front_matter=front_matter,
