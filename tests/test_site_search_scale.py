@@ -215,3 +215,11 @@ def test_the_filters_are_written_in_order_and_named_by_their_bytes(tmp_path):
         assert sum(len(pages) for _, pages in values) == COUNT
     sort_filters(tmp_path / "bundle")
     assert tree_digest(tmp_path / "bundle") == once  # already in order: the same bytes
+
+
+def test_large_shards_are_indexed_one_at_a_time_to_bound_memory():
+    def shard(count: int) -> list[search.Page]:
+        return [search.Page(f"powers/{n}/index.html", "", 0, True) for n in range(count)]
+
+    assert search.pagefind_workers([shard(1000), shard(980)]) == search.WORKERS  # 10,000 records: two at once
+    assert search.pagefind_workers([shard(5000)] * 20) == 1  # 100,000 records: two would hold 1.7 GB

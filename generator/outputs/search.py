@@ -4,7 +4,8 @@ A site of up to SHARD_PAGES indexed pages gets one Pagefind bundle, pagefind/, a
 filters in order (search_filters). A larger
 one is split into shards of at most SHARD_PAGES pages (more above MAX_SHARDS times that, as the browser searches every
 shard for every query), by a hash of each page's path, so that an added or edited record changes one shard.
-Pagefind indexes each, WORKERS at once, each process holding about 170 KB per page, into pagefind/shard-1/ and on;
+Pagefind indexes each, WORKERS at once (one when two such processes would pass PAGEFIND_MEMORY: each holds about
+PAGE_MEMORY per page), into pagefind/shard-1/ and on;
 pagefind/pagefind.js is then a module of ours (search_merge) that merges them for the search box with Pagefind's
 mergeIndex and keeps the results one index would give.
 
@@ -37,7 +38,9 @@ from generator.outputs.search_merge import merge_module
 
 SHARD_PAGES = 1000  # the most pages of one bundle, unless that makes more than MAX_SHARDS bundles
 MAX_SHARDS = 20  # the browser searches every bundle for every query
-WORKERS = 2  # Pagefind processes at once
+WORKERS = 2  # Pagefind processes at once, at most
+PAGE_MEMORY = 170 * 1024  # bytes a Pagefind process holds per page it indexes (measured at 1,000 to 5,000 pages)
+PAGEFIND_MEMORY = 1024**3  # what the Pagefind processes of a build may hold together: 100,000 pages run one at a time
 BUNDLE = "pagefind"  # the search folder under the site root
 FORMAT_VERSION = "search-2"  # bump when what a cached bundle holds changes
 SCRATCH = Path("/dev/shm")  # memory, where Pagefind writes a bundle before it is stored in the cache
@@ -154,13 +157,13 @@ def _glob(paths: list[str]) -> str:
 
 
 def _fill_cache(site_dir: Path, keyed: dict[str, list[Page]], cache_dir: Path, advance: Callable[[int], None]) -> None:
-    """Index into cache_dir every shard it lacks, WORKERS at once."""
+    """Index into cache_dir every shard it lacks, as many at once as pagefind_workers allows."""
     missing = {key: pages for key, pages in keyed.items() if not (cache_dir / key).is_dir()}
     for key, pages in keyed.items():
         if key not in missing:
             advance(len(pages))
     held = _held(cache_dir) if missing else {}
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+    with ThreadPoolExecutor(max_workers=pagefind_workers(list(missing.values()))) as pool:
         futures = {}
         for key, pages in missing.items():
             futures[pool.submit(_index_shard, site_dir, pages, cache_dir / key, held)] = len(pages)
@@ -172,6 +175,13 @@ def _fill_cache(site_dir: Path, keyed: dict[str, list[Page]], cache_dir: Path, a
             for future in futures:
                 future.cancel()
             raise
+
+
+def pagefind_workers(shards: list[list[Page]]) -> int:
+    """How many Pagefind processes may run at once: WORKERS, unless that many of the largest shard would hold more
+    than PAGEFIND_MEMORY together (the build's main process holds the catalogue meanwhile); at least one."""
+    largest = max((len(shard) for shard in shards), default=0) * PAGE_MEMORY
+    return max(1, min(WORKERS, PAGEFIND_MEMORY // max(largest, 1)))
 
 
 def _index_shard(site_dir: Path, pages: list[Page], target: Path, held: Mapping[str, Path]) -> None:
