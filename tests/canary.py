@@ -77,7 +77,7 @@ def canary_catalogue(root: Path) -> tuple[Path, list[str], list[str]]:
     catalogue = {**CATALOGUE, "traditional": "s2hk"}  # the zh-hant/ edition too: walked like every other output
     write_catalogue(root, {"tjj": (department(), [*public, secret, internal, internal_secret])}, catalogue)
     files = [
-        attach(root, record, f"CANARYFILE{tag}Q")
+        attach(root, record, f"CANARY{tag}FILEQ")
         for record, tag in ((secret, "S"), (internal, "I"), (internal_secret, "B"))
     ]
     shown = attach(root, public[0], PUBLIC_FORM)

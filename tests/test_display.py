@@ -85,7 +85,8 @@ def test_it_cycles_by_itself_in_large_type_and_starts_over(tmp_path):
     from playwright.sync_api import sync_playwright
 
     edition = with_display(make_edition(load_valid(FIXTURE), "public"), cycle_seconds=CYCLE)
-    page_file = tmp_path / write_display(edition, tmp_path)
+    [written] = write_display(edition, tmp_path)
+    page_file = tmp_path / written
     count = len(slides(page_file.read_text(encoding="utf-8")))
     assert count == 3  # the three public powers' revisions on one slide, the two started on application
     with sync_playwright() as pw:
@@ -120,3 +121,8 @@ VISIBLE = """() => {
   return {shown, smallest, at: document.getElementById('at').textContent,
           cut: slide.scrollHeight > slide.clientHeight || document.documentElement.scrollWidth > innerWidth};
 }"""
+
+
+def test_an_internal_edition_s_site_has_no_display_page(tmp_path):
+    assert write_display(make_edition(load_valid(FIXTURE), "internal"), tmp_path) == []
+    assert list(tmp_path.iterdir()) == []

@@ -45,8 +45,10 @@ def site(tmp_path_factory) -> Path:
 
 
 def pages(site: Path) -> list[str]:
-    """The Simplified pages, as paths in the site (each has its Traditional twin under zh-hant/)."""
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if "zh-hant" not in p.parts)
+    """The Simplified pages, as paths in the site (each has its Traditional twin under zh-hant/, but the hall's
+    display screen page, which is not part of the site's editions)."""
+    found = (p.relative_to(site) for p in site.rglob("*.html"))
+    return sorted(p.as_posix() for p in found if p.parts[0] not in ("zh-hant", "display"))
 
 
 def twin(site: Path, path: str) -> BeautifulSoup:

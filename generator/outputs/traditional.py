@@ -24,7 +24,10 @@ from generator.outputs import wording
 
 FORMAT = "hant-1"  # bump when what a cached page holds changes
 SEPARATOR = "\ue000"  # a private-use character: no dictionary holds it, so it splits phrases and survives conversion
-LEFT_OUT = {"pagefind", wording.PDF_FOLDER, wording.HANT_FOLDER, "sitemap.xml", "sitemap.xml.gz", "robots.txt"}
+LEFT_OUT = {  # not converted nor copied; the hall's display screen is a page of its own, outside the site's editions
+    *("pagefind", wording.PDF_FOLDER, wording.HANT_FOLDER, wording.DISPLAY.strip("/")),
+    *("sitemap.xml", "sitemap.xml.gz", "robots.txt"),
+}
 CONVERTED_FILES = {"assets/search.js"}  # the search box's wording
 TAG = re.compile(r"<[^>]*>")
 WORDS_ATTRIBUTE = re.compile(r'(\s(?:title|aria-label|alt|placeholder|content|data-pagefind-filter)=")([^"]*)(")')

@@ -108,10 +108,13 @@ def display_page(edition: Edition) -> str:
     )
 
 
-def write_display(edition: Edition, site_dir: Path) -> str:
-    """Write the display page into the site; its path in the site."""
+def write_display(edition: Edition, site_dir: Path) -> list[str]:
+    """Write the display page into the site; its path in the site. The hall's screen shows the public edition: an
+    internal edition's site has none."""
+    if edition.kind != "public":
+        return []
     path = page_path(DISPLAY).removesuffix(".md") + ".html"
     target = site_dir / path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(display_page(edition), encoding="utf-8")
-    return path
+    return [path]
