@@ -25,11 +25,12 @@ class OpenData:
 
     @property
     def total(self) -> int:
-        return sum(len(f.data) for f in self.files)
+        return sum(f.size for f in self.files)
 
 
 def downloads(edition: Edition) -> OpenData:
-    """The files of site/data/, made in memory: dcat.jsonld last, since it gives the size of the others."""
+    """The files of site/data/ (made when their bytes or sizes are asked for): dcat.jsonld last, since it gives the
+    size of the others."""
     files = [
         catalogue_json.catalogue_file(edition),
         catalogue_json.schema_file(edition),
@@ -44,6 +45,6 @@ def write_downloads(edition: Edition, site_dir: Path) -> int:
     folder = site_dir / DATA_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     files = downloads(edition).files
-    for item in files:
-        (folder / item.name).write_bytes(item.data)
+    for item in files:  # dcat.jsonld last: the others' sizes are known by then, counted as they were written
+        item.write(folder / item.name)
     return len(files)

@@ -8,13 +8,14 @@ change of shape (a new field is a minor step, a removed or renamed one a major s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from generator.core.edition import Edition, EditionDepartment, EditionPower
 from generator.core.model import CatalogueRecord, DepartmentRecord, PowerRecord
 from generator.outputs import wording
 from generator.outputs.lawindex import cited_laws
-from generator.outputs.opendata.common import Download, data_url, json_bytes, site_root, updated
+from generator.outputs.opendata.common import Download, data_url, json_bytes, json_chunks, site_root, updated
 
 SCHEMA_VERSION = "1.1.0"  # 1.1.0: forms (a power's attachments, with their addresses)
 CATALOGUE_FILE, SCHEMA_FILE = "catalogue.json", "catalogue.schema.json"
@@ -79,18 +80,21 @@ def department_data(edition: Edition, dept: EditionDepartment) -> dict[str, Any]
     return {"slug": dept.slug, **dept.record.model_dump(mode="json"), "url": page}
 
 
-def catalogue_data(edition: Edition) -> dict[str, Any]:
+def catalogue_chunks(edition: Edition) -> Iterator[bytes]:
+    """catalogue.json, one power at a time."""
     withheld = sorted(edition.withheld(), key=lambda w: w.code)
-    return {
+    head = {
         "$schema": data_url(edition, SCHEMA_FILE),
         "schema_version": SCHEMA_VERSION,
         "updated": updated(edition).isoformat(),
         "catalogue": edition.catalogue.model_dump(mode="json"),
         "departments": [department_data(edition, d) for d in edition.departments],
-        "powers": [power_data(edition, p) for p in edition.powers()],
+    }
+    tail = {
         "withheld": [{"code": w.code, "name": w.name, "category": w.category, "reason": w.reason} for w in withheld],
         "laws": laws_data(edition),
     }
+    return json_chunks(head, "powers", (power_data(edition, p) for p in edition.powers()), tail)
 
 
 def laws_data(edition: Edition) -> list[dict[str, Any]]:
@@ -114,7 +118,7 @@ def catalogue_file(edition: Edition) -> Download:
         "JSON",
         "全部公开事项的全部字段（监督制约、投诉举报途径已与部门和发布机关的合并；申请材料的表格附下载地址）、各部门信息、"
         "涉密不宜公开事项的编码、名称、类别和不公开理由，以及法律依据索引；字段见 catalogue.schema.json",
-        json_bytes(catalogue_data(edition)),
+        lambda: catalogue_chunks(edition),
     )
 
 
@@ -170,5 +174,5 @@ def schema_file(edition: Edition) -> Download:
         "application/schema+json",
         "JSON Schema",
         f"catalogue.json 的 JSON Schema（2020-12），带中文字段名；数据格式版本 {SCHEMA_VERSION}",
-        json_bytes(catalogue_schema(edition)),
+        lambda: [json_bytes(catalogue_schema(edition))],
     )

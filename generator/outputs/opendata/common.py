@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from generator.core.edition import Edition
@@ -18,18 +21,32 @@ _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 @dataclass(frozen=True)
 class Download:
-    """One file of site/data/: its name, what the 开放数据 page says of it, and its bytes."""
+    """One file of site/data/: its name, what the 开放数据 page says of it, and its bytes, made in pieces each time
+    they are asked for (a catalogue of 100,000 powers makes files of hundreds of MB: none is ever held whole)."""
 
     name: str
     title: str
     media_type: str
     format: str
     description: str
-    data: bytes
+    chunks: Callable[[], Iterable[bytes]]
 
     @property
+    def data(self) -> bytes:
+        return b"".join(self.chunks())
+
+    @cached_property
     def size(self) -> int:
-        return len(self.data)
+        return sum(len(chunk) for chunk in self.chunks())
+
+    def write(self, path: Path) -> int:
+        """Write the file, piece by piece; its size."""
+        size = 0
+        with path.open("wb") as out:
+            for chunk in self.chunks():
+                size += out.write(chunk)
+        self.__dict__["size"] = size  # what size would count again
+        return size
 
 
 def updated(edition: Edition) -> dt.date:
@@ -41,8 +58,32 @@ def updated(edition: Edition) -> dt.date:
 def json_bytes(data: Any) -> bytes:
     """Readable UTF-8 JSON in which bidi controls and line separators are written as \\u escapes: the values stay
     exactly as the records hold them, and no control can reorder what a reader of the file sees."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
-    return (_BIDI.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n").encode("utf-8")
+    return _escaped(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+
+
+def json_chunks(head: dict[str, Any], key: str, items: Iterable[Any], tail: dict[str, Any]) -> Iterator[bytes]:
+    """json_bytes({**head, key: [*items], **tail}), byte for byte, made one item at a time."""
+    before = [f"  {_dumps(name)}: {_nested(value, 1)}" for name, value in head.items()]
+    yield _escaped("{\n" + "".join(member + ",\n" for member in before) + f"  {_dumps(key)}: [")
+    empty = True
+    for item in items:
+        yield _escaped(("\n" if empty else ",\n") + "    " + _nested(item, 2))
+        empty = False
+    after = [f"  {_dumps(name)}: {_nested(value, 1)}" for name, value in tail.items()]
+    yield _escaped(("]" if empty else "\n  ]") + "".join(",\n" + member for member in after) + "\n}\n")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False)
+
+
+def _nested(value: Any, depth: int) -> str:
+    """value as json.dumps with indent=2 writes it depth levels in (a newline inside a JSON string is escaped)."""
+    return _dumps(value).replace("\n", "\n" + "  " * depth)
+
+
+def _escaped(text: str) -> bytes:
+    return _BIDI.sub(lambda m: f"\\u{ord(m[0]):04x}", text).encode("utf-8")
 
 
 def site_root(edition: Edition) -> str:

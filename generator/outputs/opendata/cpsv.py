@@ -11,11 +11,12 @@ working days is stated in words in the service's dct:description (承诺时限:2
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from generator.core.edition import Edition, EditionPower
 from generator.outputs import wording
-from generator.outputs.opendata.common import LANGUAGE, Download, json_bytes, site_root
+from generator.outputs.opendata.common import LANGUAGE, Download, json_chunks, site_root
 
 CPSV_FILE = "cpsv-ap.jsonld"
 CNY = "http://publications.europa.eu/resource/authority/currency/CNY"
@@ -141,8 +142,9 @@ def service(edition: Edition, power: EditionPower) -> dict[str, Any]:
     }
 
 
-def cpsv_document(edition: Edition) -> dict[str, Any]:
-    return {"@context": CONTEXT, "@graph": [service(edition, p) for p in edition.powers()]}
+def cpsv_chunks(edition: Edition) -> Iterator[bytes]:
+    """cpsv-ap.jsonld, one service at a time."""
+    return json_chunks({"@context": CONTEXT}, "@graph", (service(edition, p) for p in edition.powers()), {})
 
 
 def cpsv_file(edition: Edition) -> Download:
@@ -154,5 +156,5 @@ def cpsv_file(edition: Edition) -> Download:
         "每个公开事项一个 CPSV-AP 3.2 PublicService（编码、名称、说明、实施部门、权力依据、收费、办理渠道、"
         "办理条件、申请材料），符合官方 SHACL 约束；@context 写在文件内，离线也能解析。"
         "以工作日计的时限无法写成 xsd:duration，写在说明中；即办和以自然日计的承诺时限写作 processingTime",
-        json_bytes(cpsv_document(edition)),
+        lambda: cpsv_chunks(edition),
     )

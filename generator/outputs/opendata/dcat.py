@@ -92,5 +92,5 @@ def dcat_file(edition: Edition, files: list[Download]) -> Download:
         "application/ld+json",
         "JSON-LD",
         "本数据集和以上各文件的 DCAT-AP 描述（媒体类型、字节数、更新日期），供数据目录和开放数据平台汇聚",
-        json_bytes(dcat_document(edition, files)),
+        lambda: [json_bytes(dcat_document(edition, files))],
     )

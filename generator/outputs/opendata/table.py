@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from generator.core.edition import Edition
 from generator.outputs import wording
@@ -27,16 +28,20 @@ def cell(text: str) -> str:
     return "'" + shown if shown.startswith(_FORMULA_START) else shown
 
 
-def csv_text(edition: Edition) -> str:
+def csv_chunks(edition: Edition) -> Iterator[bytes]:
+    """catalogue.csv (with its byte order mark), one row at a time."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([*(c.title for c in COLUMNS), *EXTRA_COLUMNS])
+    yield ("\ufeff" + out.getvalue()).encode("utf-8")
     root = site_root(edition)
     for power in edition.powers():
+        out.seek(0)
+        out.truncate()
         page = wording.absolute_url(root, wording.power_url(power.code))
         extra = (power.department.name, power.record.status, page)
         writer.writerow([cell(text) for text in (*row_of(power), *extra)])
-    return out.getvalue()
+        yield out.getvalue().encode("utf-8")
 
 
 def csv_file(edition: Edition) -> Download:
@@ -48,5 +53,5 @@ def csv_file(edition: Edition) -> Download:
         "每个公开事项一行，列的顺序同职权目录（项目名称、权力编码、权力类别、权力依据、公开形式、公开范围、公开时间、"
         "收费及依据标准、承办科室和负责人），其后是法定时限、承诺时限、实施部门、状态和页面地址；"
         "UTF-8 编码（带 BOM），可用 Excel 或 WPS 直接打开",
-        ("\ufeff" + csv_text(edition)).encode("utf-8"),
+        lambda: csv_chunks(edition),
     )
