@@ -183,7 +183,7 @@ def test_an_open_page_reloads_by_itself_after_a_save(running: Running):
         page.evaluate("window.qlqdBeforeSave = true")  # gone once the page has reloaded
         edit(running.powers / EDITED, "name: 食品", "name: 新食品")
         page.wait_for_function(
-            "() => !window.qlqdBeforeSave && document.querySelector('h1').textContent.includes('新食品经营许可')",
+            "() => !window.qlqdBeforeSave && document.querySelector('h1')?.textContent.includes('新食品经营许可')",
             timeout=30_000,
         )
         browser.close()
