@@ -19,7 +19,7 @@ from generator.core.validate import load_valid
 from generator.outputs.pdf import write_pdfs
 from generator.outputs.pdf.jobs import with_charts
 from generator.outputs.pdf.render import render_sheets
-from generator.outputs.pdf.writer import sheet_sources
+from generator.outputs.pdf.writer import guide_sources, sheet_sources
 
 pytestmark = pytest.mark.slow
 
@@ -87,6 +87,15 @@ def test_the_sample_sheets_print_at_least_the_minimum_sizes(tmp_path):
         sheets = with_charts(kind, sheet_sources(edition, kind), tmp_path / "charts")
         for sheet, pdf in zip(sheets, render_sheets(kind, sheets), strict=True):
             assert_legible(kind, pdf, f"{sheet.code} {kind}")
+
+
+def test_the_sample_guides_print_at_least_the_card_s_minimum_sizes(tmp_path):
+    """The 办事指南 (A4, issue 15) runs its chart over its own pages: its text is held to the card's minimums."""
+    edition = make_edition(load_valid(SAMPLE), "public")
+    sheets = with_charts("guide", guide_sources(edition), tmp_path / "charts")
+    assert sheets
+    for sheet, pdf in zip(sheets, render_sheets("guide", sheets), strict=True):
+        assert_legible("card", pdf, f"{sheet.code} guide")
 
 
 def test_the_worst_shape_is_as_bad_as_it_says(shapes):
