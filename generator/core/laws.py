@@ -10,20 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BeforeValidator
 
-from generator.core.model import F, Record, Text
+from generator.core.model import F, Record, Text, none_as_empty
 from generator.core.yamlsafe import Parsed
 
 LAWS_FILE = "_laws.yaml"
 REVISION_DAYS = 20  # working days after an amendment takes effect within which a power must be revised
-
-
-def _none_as_empty(value: Any) -> Any:
-    """`laws:` with nothing under it is an empty list."""
-    return [] if value is None else value
 
 
 class Law(Record):
@@ -35,7 +30,7 @@ class Law(Record):
 class LawsRecord(Record):
     """_laws.yaml: the law index."""
 
-    laws: Annotated[list[Law], BeforeValidator(_none_as_empty)] = F(
+    laws: Annotated[list[Law], BeforeValidator(none_as_empty)] = F(
         "法律法规", "清单引用的法律法规,每项写名称和最近修正施行日期", default_factory=list
     )
 

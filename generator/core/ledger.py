@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BeforeValidator, ValidationError
 from ruamel.yaml import YAML
@@ -24,7 +24,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from generator.core.catalogue import Catalogue
-from generator.core.model import CODE_PATTERN, F, Record
+from generator.core.model import CODE_PATTERN, F, Record, none_as_empty
 from generator.core.problems import GeneratorError, Problem, problem
 from generator.core.yamlsafe import Parsed, YamlRejected, decode, parse_text
 
@@ -45,11 +45,6 @@ LEDGER_HEADER = (
 )
 
 
-def _none_as_empty(value: Any) -> Any:
-    """`issued:` or `withdrawn:` with nothing under it is an empty list."""
-    return [] if value is None else value
-
-
 class Withdrawal(Record):
     code: str = F("注销的编码", "如 FX01TJ-CF-0002")
     date: dt.date = F("注销日期", "如 2026-03-01")
@@ -59,10 +54,10 @@ class Withdrawal(Record):
 class LedgerRecord(Record):
     """_codes.yaml: the code ledger."""
 
-    issued: Annotated[list[str], BeforeValidator(_none_as_empty)] = F(
+    issued: Annotated[list[str], BeforeValidator(none_as_empty)] = F(
         "已发出的编码", "发出过的每个权力编码,只增不减", default_factory=list
     )
-    withdrawn: Annotated[list[Withdrawal], BeforeValidator(_none_as_empty)] = F(
+    withdrawn: Annotated[list[Withdrawal], BeforeValidator(none_as_empty)] = F(
         "已注销的编码", "文件已删除、编码不再使用的事项", default_factory=list
     )
 

@@ -30,6 +30,11 @@ DEFAULT_CATEGORIES: list[tuple[str, str]] = [
 ]
 
 
+def none_as_empty(value: Any) -> Any:
+    """A list field written with nothing under it (`laws:`, `issued:`) is an empty list."""
+    return [] if value is None else value
+
+
 def F(title: str, description: str = "", **kwargs: Any) -> Any:
     """A field with its Chinese title and description."""
     return Field(title=title, description=description or title, **kwargs)
