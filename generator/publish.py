@@ -1,8 +1,8 @@
 """The build: every stage from the catalogue folder to a published site, in one function.
 
-The catalogue is loaded and checked once, here. The site engine (MkDocs, in a subprocess, so that the
-core never imports it) receives the pages already generated from that check, written to a folder
-beside the output; it renders them with the hand-written pages and the theme. The new site is built
+The catalogue is loaded and checked once, here. The site engine (generator/engine.py: MkDocs, in a subprocess, so
+that the core never imports it) receives the pages already generated from that check; it renders them with the
+hand-written pages and the theme, or its output for the same input is taken from the cache. The new site is built
 next to the output folder and only replaces it when every stage has succeeded: a failed or killed
 build leaves the previous site exactly as it was, and the next build cleans up after it.
 """
@@ -10,13 +10,10 @@ build leaves the previous site exactly as it was, and the next build cleans up a
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import secrets
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,9 +21,9 @@ from pathlib import Path
 
 from generator.core.edition import Edition, EditionKind, make_edition
 from generator.core.folders import remove_in_background, running
-from generator.core.problems import GeneratorError
 from generator.core.progress import Progress, Silent
 from generator.core.validate import load_valid
+from generator.engine import Handover, engine_output
 from generator.outputs.search import index_site
 from generator.outputs.site.assemble import SitePlan
 from generator.outputs.site.pages import site_title
@@ -34,15 +31,8 @@ from generator.outputs.site_files import SITE_FILES
 from generator.outputs.traditional import write_traditional
 from generator.outputs.wording import HANT_FOLDER
 
-REPO = Path(__file__).resolve().parent.parent
-MKDOCS_YML = REPO / "mkdocs.yml"
 DEFAULT_OUT = Path("site")
 DEFAULT_CACHE = Path(".cache")
-HANDOFF_FILE = "_site.json"  # beside the handed-over pages: what the engine needs besides them
-
-
-class BuildFailed(GeneratorError):
-    """A stage of the site build failed; the message says which, in Chinese."""
 
 
 def publish(
@@ -67,15 +57,15 @@ def publish(
     edition = make_edition(catalogue, kind)
     epoch = source_date_epoch(edition)
     cache = cache if kind == "public" else cache / kind  # an edition's pages never share a cache with another's
-    with building(out) as (site_dir, pages_dir):
+    with building(out) as site_dir:
         with progress.stage("索引页面", "页") as stage:
             site = SitePlan.of(edition)
-            title, url, hant = site_title(edition), edition.catalogue.site_url, edition.catalogue.traditional
-            hand_over(site.engine_pages, pages_dir, title, url, epoch, kind, hant)
             stage.advance(len(site.pages))
         with progress.stage("网站(MkDocs)", "页") as stage:
-            run_mkdocs(pages_dir, site_dir, epoch)
-            stage.advance(len(site.engine_pages))
+            meta = Handover(site_title(edition), edition.catalogue.site_url, epoch, kind, edition.catalogue.traditional)
+            output, ran = engine_output(site.engine_pages, meta, cache)
+            shutil.copytree(output, site_dir, dirs_exist_ok=True)  # copies: later stages rewrite some of its files
+            stage.advance(len(site.engine_pages) if ran else 0)
         with progress.stage("事项页面和流程图", "页", total=len(edition.powers())) as stage:
             site.write(site_dir, cache, epoch, stage.advance)
         for files in SITE_FILES:  # open data, feeds, forms, the display page
@@ -104,7 +94,7 @@ def publish_kiosk(powers: Path, out: Path, progress: Progress | None = None) -> 
         catalogue = load_valid(powers, shown_as=powers)
         stage.advance(sum(1 for _ in catalogue.powers()))
     edition = make_edition(catalogue, "public")
-    with building(out) as (site_dir, _):
+    with building(out) as site_dir:
         with progress.stage("触摸屏页面", "页") as stage:
             write_kiosk(edition, site_dir, stage.advance)
         swap_into(site_dir, out)
@@ -122,51 +112,15 @@ def source_date_epoch(edition: Edition) -> int:
 
 
 @contextmanager
-def building(out: Path) -> Iterator[tuple[Path, Path]]:
-    """Two fresh folders next to out, for the new site and the pages handed to the engine; removed after."""
+def building(out: Path) -> Iterator[Path]:
+    """A fresh folder next to out, for the new site; removed after (it is gone once swapped in)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    folders = [Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}-", suffix=".new", dir=out.parent))]
-    folders.append(Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}-", suffix=".new", dir=out.parent)))
+    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}-", suffix=".new", dir=out.parent))
     try:
-        folders[0].chmod(0o755)  # mkdtemp makes it private; a published site must be readable by the web server
-        yield folders[0], folders[1]
+        folder.chmod(0o755)  # mkdtemp makes it private; a published site must be readable by the web server
+        yield folder
     finally:
-        for folder in folders:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def hand_over(
-    pages: dict[str, str],
-    folder: Path,
-    title: str,
-    site_url: str,
-    epoch: int,
-    kind: EditionKind = "public",
-    traditional: str | None = None,
-) -> None:
-    """Write the generated pages, and what the engine needs besides them, for the engine to read."""
-    for path, text in sorted(pages.items()):
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    meta = {"title": title, "site_url": site_url, "source_date_epoch": epoch, "pages": sorted(pages), "edition": kind}
-    meta["traditional"] = traditional  # the OpenCC configuration of the zh-hant/ edition, if the catalogue has one
-    (folder / HANDOFF_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-
-
-def run_mkdocs(pages_dir: Path, site_dir: Path, epoch: int) -> None:
-    """`mkdocs build --strict` of the handed-over pages and content/ into site_dir (which it empties first)."""
-    env = {
-        **os.environ,
-        "QLQD_PAGES": str(pages_dir.resolve()),
-        "SOURCE_DATE_EPOCH": str(epoch),
-        "NO_MKDOCS_2_WARNING": "1",
-    }
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(MKDOCS_YML), "-d", str(site_dir)]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        detail = (done.stderr + done.stdout).strip()
-        raise BuildFailed(f"MkDocs 生成网站失败：\n{detail}")
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_pdfs(edition: Edition, site_dir: Path, cache: Path, progress: Progress) -> None:

@@ -24,10 +24,11 @@ from mkdocs.structure.pages import Page
 from generator.core.edition import make_edition
 from generator.core.problems import CatalogueInvalid, GeneratorError
 from generator.core.validate import load_valid
+from generator.engine import HANDOFF_FILE
 from generator.outputs.search import index_site
 from generator.outputs.site.pages import inert, site_pages, site_title
 from generator.outputs.wording import safe_url
-from generator.publish import HANDOFF_FILE, source_date_epoch
+from generator.publish import source_date_epoch
 
 MAX_PROBLEMS_SHOWN = 50
 # Material's drawer and search toggles are checkboxes with autocomplete="off", which HTML does not allow

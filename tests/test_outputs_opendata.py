@@ -14,14 +14,16 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyshacl import validate
 from rdflib import Graph, URIRef
 
 from generator.core.edition import Edition
 from generator.outputs import wording
 from generator.outputs.feeds import department_feed, feed_xml
-from generator.outputs.opendata import downloads
-from generator.outputs.opendata.common import json_bytes
+from generator.outputs.opendata import downloads, size_slot, write_downloads
+from generator.outputs.opendata.common import _dumps, json_bytes
 from generator.outputs.site.pages import render_pages
 
 SAMPLE = Path(__file__).resolve().parent.parent / "powers"
@@ -127,6 +129,34 @@ def test_dcat_gives_each_file_its_size_and_type(files):
     sizes = {d["downloadURL"].rsplit("/", 1)[1]: int(d["byteSize"]) for d in dataset["distribution"]}
     assert sizes == {name: len(data) for name, data in files.items() if name != "dcat.jsonld"}
     assert all(d["mediaType"]["@id"].startswith("https://www.iana.org/") for d in dataset["distribution"])
+
+
+def test_the_data_page_gets_each_file_s_size_after_the_files_are_written(edition, tmp_path):
+    markdown = render_pages(edition, {})[wording.page_path(wording.DATA)]
+    slots = [size_slot(n) for n in range(len(downloads(edition).files))]
+    assert all(slot in markdown for slot in slots)  # what the engine renders holds no size: it stays the same
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "index.html").write_text(markdown, encoding="utf-8")
+    write_downloads(edition, tmp_path)
+    page = (tmp_path / "data" / "index.html").read_text(encoding="utf-8")
+    assert "QLQDSIZESLOT" not in page
+    cells = [td.get_text() for td in BeautifulSoup(page, "html.parser").select("tbody tr td:nth-of-type(4)")]
+    sizes = [wording.byte_size((tmp_path / "data" / f.name).stat().st_size) for f in downloads(edition).files]
+    assert cells == sizes
+
+
+_TEXT = st.text(max_size=12)  # any code point, lone surrogates too
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_JSON)
+def test_the_fast_json_writer_writes_what_the_standard_library_writes(value):
+    assert _dumps(value) == json.dumps(value, ensure_ascii=False, indent=2)
 
 
 def test_files_are_the_same_bytes_every_time(files, edition):

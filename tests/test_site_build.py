@@ -17,9 +17,10 @@ from site_catalogues import FIXTURE, PAYLOAD, hostile_catalogue, large_catalogue
 from sitetools import build, tree_digest
 
 from generator.core.problems import CatalogueInvalid
+from generator.engine import MKDOCS_YML
 from generator.outputs import wording
 from generator.outputs.bidi import visible_controls
-from generator.publish import MKDOCS_YML, publish
+from generator.publish import publish
 
 pytestmark = pytest.mark.slow
 

@@ -11,6 +11,7 @@ import pytest
 from site_catalogues import FIXTURE
 from sitetools import tree_digest
 
+from generator.engine import ENGINE_FOLDER
 from generator.outputs.site.shells import is_shelled, shell_source
 from generator.publish import publish
 
@@ -40,6 +41,29 @@ def test_a_rebuild_after_one_edit_renders_one_page_and_equals_a_cold_build(tmp_p
     assert (
         "新" in (tmp_path / "site" / "powers" / EDITED.split("/")[1].removesuffix(".yaml") / "index.html").read_text()
     )
+
+
+def test_a_rebuild_reuses_the_engine_s_output_while_its_input_is_the_same(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    powers, cache = tmp_path / "powers", tmp_path / "cache"
+    shutil.copytree(FIXTURE, powers)
+    publish(powers, tmp_path / "site", cache, pdf=False)
+    (kept,) = (cache / ENGINE_FOLDER).iterdir()
+    marker = kept / "qlqd-test-marker"  # a file MkDocs would not write: still there if its output is reused
+    marker.write_text("kept", encoding="utf-8")
+    record = powers / EDITED  # a step's new name shows on the power's page and its department's 公开目录 page only
+    record.write_text(record.read_text(encoding="utf-8").replace("name: 现场核查", "name: 现场检查"), encoding="utf-8")
+    publish(powers, tmp_path / "site", cache, pdf=False)
+    assert [p.name for p in (cache / ENGINE_FOLDER).iterdir()] == [kept.name] and marker.is_file()
+    marker.unlink()
+    (tmp_path / "site" / "qlqd-test-marker").unlink()  # copied into the site with the rest of the output
+    publish(powers, tmp_path / "cold", tmp_path / "cold-cache", pdf=False)
+    assert tree_digest(tmp_path / "site") == tree_digest(tmp_path / "cold")
+    catalogue = powers / "_catalogue.yaml"  # the title is on every page the engine renders: it runs again
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("name: ", "name: 新", 1), encoding="utf-8")
+    publish(powers, tmp_path / "site", cache, pdf=False)
+    assert [p.name for p in (cache / ENGINE_FOLDER).iterdir()] != [kept.name]
+    assert len(list((cache / ENGINE_FOLDER).iterdir())) == 1
 
 
 def test_a_catalogue_change_renders_every_page_again(tmp_path):

@@ -1,25 +1,25 @@
 """The preview's site, built by the same stages as `build` (generator/publish.py) into a fresh folder per build.
 
-The pages handed to MkDocs are hashed: when they, the title, the address and the timestamp are those of a run
-already made, its output is used again and MkDocs does not run. The record pages come from the shared page cache,
+MkDocs' output is kept in the work folder by the hash of its input (generator/engine.py): when the pages handed to it,
+the title, the address and the timestamp are those of a run already made, its output is used again and MkDocs does
+not run. The record pages come from the shared page cache,
 so a build after a save renders only the pages whose inputs changed. A quick update renders single record pages
 on their own, to be put into the site being served before the whole build is done."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.edition import Edition, EditionDepartment, EditionPower
+from generator.engine import Handover, engine_output
 from generator.outputs.site.assemble import SitePlan
 from generator.outputs.site.pages import site_title
 from generator.outputs.site.records import write_record_pages
 from generator.outputs.site.shells import Shell, shell_key
 from generator.outputs.site_files import SITE_FILES
-from generator.publish import hand_over, run_mkdocs, source_date_epoch
+from generator.publish import source_date_epoch
 
 
 @dataclass(frozen=True)
@@ -55,29 +55,8 @@ class Builder:
 
     def _engine(self, plan: SitePlan, edition: Edition, epoch: int) -> tuple[Path, bool]:
         """MkDocs' output for the plan's pages: the kept one when the same pages were handed over before."""
-        title, url = site_title(edition), edition.catalogue.site_url
-        engine = self.work / f"engine-{handover_hash(plan.engine_pages, title, url, epoch)[:20]}"
-        if engine.is_dir():
-            return engine, False
-        pages, partial = self.work / "handover", engine.with_name(engine.name + ".part")
-        for folder in (pages, partial):
-            shutil.rmtree(folder, ignore_errors=True)
-        pages.mkdir()
-        hand_over(plan.engine_pages, pages, title, url, epoch)
-        run_mkdocs(pages, partial, epoch)
-        partial.rename(engine)
-        for old in self.work.glob("engine-*"):
-            if old != engine:
-                shutil.rmtree(old)
-        return engine, True
-
-
-def handover_hash(pages: dict[str, str], title: str, site_url: str, epoch: int) -> str:
-    """The hash of everything handed to the engine: its pages and what it needs besides them."""
-    digest = hashlib.sha256(json.dumps([title, site_url, epoch], ensure_ascii=False).encode())
-    for path, text in sorted(pages.items()):
-        digest.update(b"\0" + path.encode() + b"\0" + text.encode())
-    return digest.hexdigest()
+        handover = Handover(site_title(edition), edition.catalogue.site_url, epoch)
+        return engine_output(plan.engine_pages, handover, self.work)
 
 
 def _power_shell(plan: SitePlan, engine: Path) -> Shell | None:

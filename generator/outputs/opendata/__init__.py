@@ -7,14 +7,17 @@ from the public edition only, and their bytes depend only on it: the same catalo
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.edition import Edition
+from generator.outputs import wording
 from generator.outputs.opendata import catalogue_json, cpsv, dcat, table
 from generator.outputs.opendata.common import DATA_FOLDER, Download, updated
 
-__all__ = ["DATA_FOLDER", "Download", "OpenData", "downloads", "updated", "write_downloads"]
+__all__ = ["DATA_FOLDER", "Download", "OpenData", "downloads", "size_slot", "updated", "write_downloads"]
+PAGE = "index.html"  # the 开放数据 page, beside the downloads (wording.DATA)
 
 
 @dataclass(frozen=True)
@@ -23,9 +26,13 @@ class OpenData:
 
     files: list[Download]
 
-    @property
-    def total(self) -> int:
-        return sum(f.size for f in self.files)
+
+def size_slot(number: int) -> str:
+    """What the 开放数据 page holds, as the site engine renders it, where the size of download `number` goes.
+
+    The sizes are known only once the files are written (making a file twice to count it would double the stage),
+    and they change with almost every edit: kept out of the engine's input, the page it renders stays the same."""
+    return f"QLQDSIZESLOT{number}X"
 
 
 def downloads(edition: Edition) -> OpenData:
@@ -41,10 +48,22 @@ def downloads(edition: Edition) -> OpenData:
 
 
 def write_downloads(edition: Edition, site_dir: Path) -> int:
-    """Write the downloads into site_dir/data/; how many files."""
+    """Write the downloads into site_dir/data/, and their sizes into the 开放数据 page there; how many files."""
     folder = site_dir / DATA_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     files = downloads(edition).files
-    for item in files:  # dcat.jsonld last: the others' sizes are known by then, counted as they were written
-        item.write(folder / item.name)
+    sizes = [item.write(folder / item.name) for item in files]  # dcat.jsonld last: by then the others are counted
+    _fill_sizes(folder / PAGE, sizes)
     return len(files)
+
+
+def _fill_sizes(page: Path, sizes: list[int]) -> None:
+    """Put the sizes into the page's slots; the page is replaced, not rewritten (its file may be a cache's link)."""
+    if not page.is_file():
+        return
+    html = page.read_text(encoding="utf-8")
+    for number, size in enumerate(sizes):
+        html = html.replace(size_slot(number), wording.byte_size(size))
+    partial = page.with_name(f".{page.name}.{os.getpid()}.part")
+    partial.write_text(html, encoding="utf-8")
+    os.replace(partial, page)

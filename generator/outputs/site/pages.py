@@ -25,7 +25,7 @@ from generator.outputs import wording
 from generator.outputs.bidi import visible_controls
 from generator.outputs.flowchart import chart_label, dot_source, render_svgs
 from generator.outputs.lawindex import cited_laws, law_rows
-from generator.outputs.opendata import downloads, updated
+from generator.outputs.opendata import downloads, size_slot, updated
 from generator.outputs.site.indexes import index_section_pages
 from generator.outputs.site.shells import Page, parse_page
 from generator.outputs.site.splits import by_category, by_department, category_shares, is_long, part_pages
@@ -192,6 +192,7 @@ def environment() -> Environment:
         limits_of=limits_of,
         step_views=step_views,
         procedure_outline=procedure_outline,
+        size_slot=size_slot,
         wording=wording,
     )
     return env
