@@ -67,12 +67,12 @@ def publish(
             shutil.copytree(output, site_dir, dirs_exist_ok=True)  # copies: later stages rewrite some of its files
             stage.advance(len(site.engine_pages) if ran else 0)
         with progress.stage("事项页面和流程图", "页", total=len(edition.powers())) as stage:
-            site.write(site_dir, cache, epoch, stage.advance)
+            power_pages = site.write(site_dir, cache, epoch, stage.advance)
         for files in SITE_FILES:  # open data, feeds, forms, the display page
             with progress.stage(files.stage, files.unit) as stage:
-                stage.advance(files.write(edition, site_dir))
+                stage.advance(files.write(edition, site_dir, cache))
         with progress.stage("搜索索引", "页") as stage:
-            index_site(site_dir, cache / "search", stage.advance)
+            index_site(site_dir, cache / "search", stage.advance, power_pages)
         if edition.catalogue.traditional:
             with progress.stage("繁体中文版", "页") as stage:
                 write_traditional(edition, site_dir, cache / "hant-pages", stage.advance)

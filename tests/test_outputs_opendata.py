@@ -8,6 +8,7 @@ import copy
 import csv
 import io
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,11 +20,13 @@ from hypothesis import strategies as st
 from pyshacl import validate
 from rdflib import Graph, URIRef
 
-from generator.core.edition import Edition
+from generator.core.edition import Edition, make_edition
+from generator.core.validate import load_valid
 from generator.outputs import wording
 from generator.outputs.feeds import department_feed, feed_xml
 from generator.outputs.opendata import downloads, size_slot, write_downloads
 from generator.outputs.opendata.common import _dumps, json_bytes
+from generator.outputs.opendata.runs import FOLDER as RUNS_FOLDER
 from generator.outputs.site.pages import render_pages
 
 SAMPLE = Path(__file__).resolve().parent.parent / "powers"
@@ -252,3 +255,28 @@ def test_the_law_index_lists_every_cited_law_with_its_date_and_powers(edition):
     assert penalty.time["datetime"] == "2021-07-15"
     assert [c.get_text() for c in penalty.select(".qlqd-code")] == sorted(cited["中华人民共和国行政处罚法"])
     assert rows["中华人民共和国统计法"].find_all("td")[1].get_text() == "未登记"  # not in powers/_laws.yaml
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((folder / "data").iterdir())}
+
+
+def test_kept_runs_give_the_same_files_and_an_edit_makes_one_department_s_runs_again(tmp_path):
+    powers, cache = tmp_path / "powers", tmp_path / "cache"
+    shutil.copytree(SAMPLE, powers)
+    edition = make_edition(load_valid(powers), "public")
+    write_downloads(edition, tmp_path / "cold")
+    write_downloads(edition, tmp_path / "first", cache)
+    write_downloads(edition, tmp_path / "again", cache)
+    assert _files(tmp_path / "cold") == _files(tmp_path / "first") == _files(tmp_path / "again")
+    departments = [d for d in edition.departments if d.powers]
+    kept = {p.name for p in (cache / RUNS_FOLDER).iterdir()}
+    assert len(kept) == 3 * len(departments)  # catalogue.json, catalogue.csv and cpsv-ap.jsonld, by department
+    record = next(powers.glob(f"{departments[0].slug}/*.yaml"))
+    record.write_text(record.read_text(encoding="utf-8").replace("name: ", "name: 新", 1), encoding="utf-8")
+    edited = make_edition(load_valid(powers), "public")
+    write_downloads(edited, tmp_path / "edited-cold")
+    write_downloads(edited, tmp_path / "edited", cache)
+    assert _files(tmp_path / "edited") == _files(tmp_path / "edited-cold") != _files(tmp_path / "cold")
+    now = {p.name for p in (cache / RUNS_FOLDER).iterdir()}
+    assert len(now - kept) == 3 and len(now) == len(kept)  # the department's three runs made again, the old pruned

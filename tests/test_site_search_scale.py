@@ -113,13 +113,27 @@ def test_a_rebuild_indexes_only_the_shard_of_the_changed_page(tmp_path, monkeypa
     assert tree_digest(site / "pagefind") == rebuilt
 
 
+def test_pages_known_by_their_key_are_not_read_again(tmp_path, monkeypatch, runs):
+    monkeypatch.setattr(search, "SHARD_PAGES", LIMIT)
+    site, cache = make_site(tmp_path / "site"), tmp_path / "cache"
+    path = "powers/P005/index.html"
+    size = (site / path).stat().st_size
+    search.index_site(site, cache, known={path: search.IndexedPage(path, "key-1", size, True)})
+    shards = len(runs)
+    (site / path).write_text(power_page(5, text="行政检查"), encoding="utf-8")  # unseen: its key says it is the same
+    search.index_site(site, cache, known={path: search.IndexedPage(path, "key-1", size, True)})
+    assert len(runs) == shards
+    search.index_site(site, cache, known={path: search.IndexedPage(path, "key-2", size, True)})  # a new key: indexed
+    assert len(runs) == shards + 1 and path in runs[-1]
+
+
 def shards_of(site: Path) -> list[list[search.Page]]:
     return search.shards(search.indexed_pages(site))
 
 
 def test_an_added_page_moves_no_other_page():
-    pages = [search.Page(f"powers/P{n:03d}/index.html", "", 0, True) for n in range(100)]
-    added = search.Page("powers/NEW/index.html", "", 0, True)
+    pages = [search.IndexedPage(f"powers/P{n:03d}/index.html", "", 0, True) for n in range(100)]
+    added = search.IndexedPage("powers/NEW/index.html", "", 0, True)
     before = {frozenset(shard) for shard in search.split(pages, 30)}
     after = {frozenset(shard) for shard in search.split([*pages, added], 30)}
     assert len(before) == len(after) and len(after - before) == 1
@@ -219,7 +233,7 @@ def test_the_filters_are_written_in_order_and_named_by_their_bytes(tmp_path):
 
 def test_large_shards_are_indexed_one_at_a_time_to_bound_memory():
     def shard(count: int) -> list[search.Page]:
-        return [search.Page(f"powers/{n}/index.html", "", 0, True) for n in range(count)]
+        return [search.IndexedPage(f"powers/{n}/index.html", "", 0, True) for n in range(count)]
 
     assert search.pagefind_workers([shard(1000), shard(980)]) == search.WORKERS  # 10,000 records: two at once
     assert search.pagefind_workers([shard(5000)] * 20) == 1  # 100,000 records: two would hold 1.7 GB

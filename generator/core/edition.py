@@ -5,7 +5,9 @@ internal-scope powers; a confidential power is reduced in it too: no edition pub
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from generator.core.attachments import Attachment, attachments_of
@@ -40,6 +42,14 @@ class EditionPower:
     @property
     def code(self) -> str:
         return self.record.code
+
+    @cached_property
+    def digest(self) -> str:
+        """The hash of all an output can show of the power: its record (its attachments follow from it), department,
+        supervision and complaints. The caches of its outputs are keyed by it."""
+        parts = [self.record, self.department, *self.supervision, "", *self.complaints]
+        text = "\0".join([self.dept_slug, *(p if isinstance(p, str) else p.model_dump_json() for p in parts)])
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass

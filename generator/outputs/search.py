@@ -53,7 +53,7 @@ class SearchIndexFailed(GeneratorError):
 
 
 @dataclass(frozen=True)
-class Page:
+class IndexedPage:
     """An HTML page of the site: its path in the site, the hash and size of its HTML, whether it is marked."""
 
     path: str
@@ -62,14 +62,21 @@ class Page:
     marked: bool
 
 
-def index_site(site_dir: Path, cache_dir: Path | None = None, advance: Callable[[int], None] | None = None) -> int:
+def index_site(
+    site_dir: Path,
+    cache_dir: Path | None = None,
+    advance: Callable[[int], None] | None = None,
+    known: Mapping[str, IndexedPage] | None = None,
+) -> int:
     """Index the site's pages into site_dir/pagefind/, reusing the bundles cached in cache_dir (a temporary folder
-    if None); advance(n) is called, in this thread, as each shard of n pages is ready. The number of pages indexed."""
+    if None); advance(n) is called, in this thread, as each shard of n pages is ready. known: pages whose digest the
+    caller has already (the power pages, by the hash of what they are made of), not read again. The number of pages
+    indexed."""
     if cache_dir is None:
         with tempfile.TemporaryDirectory(prefix="qlqd-search-") as tmp:
-            return index_site(site_dir, Path(tmp), advance)
+            return index_site(site_dir, Path(tmp), advance, known)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    pages = indexed_pages(site_dir)
+    pages = indexed_pages(site_dir, known or {})
     keyed = {shard_key(shard): shard for shard in shards(pages)}
     _fill_cache(site_dir, keyed, cache_dir, advance or (lambda _count: None))
     _place(cache_dir, list(keyed), site_dir / BUNDLE)
@@ -77,24 +84,24 @@ def index_site(site_dir: Path, cache_dir: Path | None = None, advance: Callable[
     return len(pages)
 
 
-def indexed_pages(site_dir: Path) -> list[Page]:
+def indexed_pages(site_dir: Path, known: Mapping[str, IndexedPage] | None = None) -> list[IndexedPage]:
     """The pages Pagefind indexes, chosen as it chooses them: those marked data-pagefind-body, or all if none is."""
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # hashing and reading leave the GIL
-        pages = list(pool.map(functools.partial(_read, site_dir), _html_files(site_dir)))
+    known = known or {}
+    pages = [known.get(path) or _read(site_dir, path) for path in _html_files(site_dir)]  # threads measured slower
     return [page for page in pages if page.marked] or pages
 
 
-def shards(pages: list[Page]) -> list[list[Page]]:
+def shards(pages: list[IndexedPage]) -> list[list[IndexedPage]]:
     """The pages in shards of SHARD_PAGES at most, or of as many as MAX_SHARDS shards need."""
     return split(pages, max(SHARD_PAGES, math.ceil(len(pages) / MAX_SHARDS)))
 
 
-def split(pages: list[Page], limit: int) -> list[list[Page]]:
+def split(pages: list[IndexedPage], limit: int) -> list[list[IndexedPage]]:
     """The pages in as few shards of at most limit pages as their paths' hashes allow (one if they fit); a page
     stays in its shard as long as the number of shards stays the same."""
     count = max(1, math.ceil(len(pages) / limit))
     while True:
-        groups: list[list[Page]] = [[] for _ in range(count)]
+        groups: list[list[IndexedPage]] = [[] for _ in range(count)]
         for page in pages:
             groups[int.from_bytes(hashlib.sha256(page.path.encode()).digest()[:8], "big") % count].append(page)
         if max(map(len, groups)) <= limit:
@@ -102,7 +109,7 @@ def split(pages: list[Page], limit: int) -> list[list[Page]]:
         count += 1
 
 
-def shard_key(shard: list[Page]) -> str:
+def shard_key(shard: list[IndexedPage]) -> str:
     """A shard's name in the cache: the hash of its pages' paths and HTML, and of Pagefind's version."""
     digest = hashlib.sha256(f"{FORMAT_VERSION}\0{pagefind_version()}\n".encode())
     for page in shard:
@@ -137,17 +144,19 @@ def _binary() -> Path:
 
 def _html_files(site_dir: Path) -> list[str]:
     """Every HTML file of the site outside its search bundle, as a path relative to it."""
-    found = []
-    for folder, subfolders, files in os.walk(site_dir):
-        if Path(folder) == site_dir and BUNDLE in subfolders:
+    found, root = [], str(site_dir)
+    for folder, subfolders, files in os.walk(root):
+        if folder == root and BUNDLE in subfolders:
             subfolders.remove(BUNDLE)
-        found += [Path(folder, name).relative_to(site_dir).as_posix() for name in files if name.endswith(".html")]
+        inside = os.path.relpath(folder, root)
+        prefix = "" if inside == "." else inside.replace(os.sep, "/") + "/"
+        found += [prefix + name for name in files if name.endswith(".html")]
     return sorted(found)
 
 
-def _read(site_dir: Path, path: str) -> Page:
+def _read(site_dir: Path, path: str) -> IndexedPage:
     html = (site_dir / path).read_bytes()
-    return Page(path, hashlib.sha256(html).hexdigest(), len(html), BODY in html)
+    return IndexedPage(path, hashlib.sha256(html).hexdigest(), len(html), BODY in html)
 
 
 def _glob(paths: list[str]) -> str:
@@ -156,7 +165,9 @@ def _glob(paths: list[str]) -> str:
     return "{" + ",".join(escaped) + "}"
 
 
-def _fill_cache(site_dir: Path, keyed: dict[str, list[Page]], cache_dir: Path, advance: Callable[[int], None]) -> None:
+def _fill_cache(
+    site_dir: Path, keyed: dict[str, list[IndexedPage]], cache_dir: Path, advance: Callable[[int], None]
+) -> None:
     """Index into cache_dir every shard it lacks, as many at once as pagefind_workers allows."""
     missing = {key: pages for key, pages in keyed.items() if not (cache_dir / key).is_dir()}
     for key, pages in keyed.items():
@@ -177,14 +188,14 @@ def _fill_cache(site_dir: Path, keyed: dict[str, list[Page]], cache_dir: Path, a
             raise
 
 
-def pagefind_workers(shards: list[list[Page]]) -> int:
+def pagefind_workers(shards: list[list[IndexedPage]]) -> int:
     """How many Pagefind processes may run at once: WORKERS, unless that many of the largest shard would hold more
     than PAGEFIND_MEMORY together (the build's main process holds the catalogue meanwhile); at least one."""
     largest = max((len(shard) for shard in shards), default=0) * PAGE_MEMORY
     return max(1, min(WORKERS, PAGEFIND_MEMORY // max(largest, 1)))
 
 
-def _index_shard(site_dir: Path, pages: list[Page], target: Path, held: Mapping[str, Path]) -> None:
+def _index_shard(site_dir: Path, pages: list[IndexedPage], target: Path, held: Mapping[str, Path]) -> None:
     """Pagefind over the pages, its bundle stored in target."""
     with tempfile.TemporaryDirectory(dir=_scratch(pages, target.parent), prefix=".qlqd-index-") as tmp:
         bundle = Path(tmp, "bundle")
@@ -193,7 +204,7 @@ def _index_shard(site_dir: Path, pages: list[Page], target: Path, held: Mapping[
         _store(bundle, target, held)
 
 
-def _scratch(pages: list[Page], fallback: Path) -> Path:
+def _scratch(pages: list[IndexedPage], fallback: Path) -> Path:
     """SCRATCH if it has room for WORKERS bundles of such shards (each smaller than its pages), else fallback."""
     if os.access(SCRATCH, os.W_OK) and shutil.disk_usage(SCRATCH).free > WORKERS * sum(p.size for p in pages):
         return SCRATCH

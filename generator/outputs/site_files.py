@@ -17,16 +17,17 @@ from generator.outputs.opendata import write_downloads
 
 @dataclass(frozen=True)
 class SiteFiles:
-    """An output that writes files into the site: its stage's name and unit, and the writer (the count written)."""
+    """An output that writes files into the site: its stage's name and unit, and the writer (given the edition, the
+    site's folder and the build's cache folder; the count written)."""
 
     stage: str
     unit: str
-    write: Callable[[Edition, Path], int]
+    write: Callable[[Edition, Path, Path], int]
 
 
 SITE_FILES = (
     SiteFiles("开放数据", "个文件", write_downloads),
-    SiteFiles("订阅源", "个", write_feeds),
-    SiteFiles("附件", "个文件", lambda edition, site: len(copy_attachments(edition, site))),
-    SiteFiles("大厅显示屏页面", "页", lambda edition, site: len(write_display(edition, site))),
+    SiteFiles("订阅源", "个", lambda edition, site, _: write_feeds(edition, site)),
+    SiteFiles("附件", "个文件", lambda edition, site, _: len(copy_attachments(edition, site))),
+    SiteFiles("大厅显示屏页面", "页", lambda edition, site, _: len(write_display(edition, site))),
 )

@@ -50,7 +50,7 @@ class Builder:
         shutil.copytree(engine, site)  # copies: the stages after the engine rewrite some of its files
         plan.write(site, self.cache, epoch, lambda _: None)
         for files in SITE_FILES:
-            files.write(edition, site)
+            files.write(edition, site, self.cache)
         return Built(site, _power_shell(plan, engine), ran)
 
     def _engine(self, plan: SitePlan, edition: Edition, epoch: int) -> tuple[Path, bool]:

@@ -15,6 +15,8 @@ from generator.core.edition import Edition
 from generator.outputs import wording
 from generator.outputs.opendata import catalogue_json, cpsv, dcat, table
 from generator.outputs.opendata.common import DATA_FOLDER, Download, updated
+from generator.outputs.opendata.runs import FOLDER as RUNS_FOLDER
+from generator.outputs.opendata.runs import Runs
 
 __all__ = ["DATA_FOLDER", "Download", "OpenData", "downloads", "size_slot", "updated", "write_downloads"]
 PAGE = "index.html"  # the 开放数据 page, beside the downloads (wording.DATA)
@@ -35,25 +37,31 @@ def size_slot(number: int) -> str:
     return f"QLQDSIZESLOT{number}X"
 
 
-def downloads(edition: Edition) -> OpenData:
-    """The files of site/data/ (made when their bytes or sizes are asked for): dcat.jsonld last, since it gives the
-    size of the others."""
+def downloads(edition: Edition, runs: Runs | None = None) -> OpenData:
+    """The files of site/data/ (made when their bytes or sizes are asked for; the powers' parts kept in runs if
+    given): dcat.jsonld last, since it gives the size of the others."""
+    runs = runs or Runs(edition, None)
     files = [
-        catalogue_json.catalogue_file(edition),
+        catalogue_json.catalogue_file(edition, runs),
         catalogue_json.schema_file(edition),
-        table.csv_file(edition),
-        cpsv.cpsv_file(edition),
+        table.csv_file(edition, runs),
+        cpsv.cpsv_file(edition, runs),
     ]
     return OpenData([*files, dcat.dcat_file(edition, files)])
 
 
-def write_downloads(edition: Edition, site_dir: Path) -> int:
-    """Write the downloads into site_dir/data/, and their sizes into the 开放数据 page there; how many files."""
+def write_downloads(edition: Edition, site_dir: Path, cache: Path | None = None) -> int:
+    """Write the downloads into site_dir/data/, and their sizes into the 开放数据 page there; how many files.
+
+    With a cache folder, each department's part of the files is kept there (runs.py) and made again only when it
+    changed."""
     folder = site_dir / DATA_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    files = downloads(edition).files
+    runs = Runs(edition, cache / RUNS_FOLDER if cache else None)
+    files = downloads(edition, runs).files
     sizes = [item.write(folder / item.name) for item in files]  # dcat.jsonld last: by then the others are counted
     _fill_sizes(folder / PAGE, sizes)
+    runs.prune()
     return len(files)
 
 

@@ -15,7 +15,17 @@ from generator.core.edition import Edition, EditionDepartment, EditionPower
 from generator.core.model import CatalogueRecord, DepartmentRecord, PowerRecord
 from generator.outputs import wording
 from generator.outputs.lawindex import cited_laws
-from generator.outputs.opendata.common import Download, data_url, json_bytes, json_chunks, site_root, updated
+from generator.outputs.opendata.common import (
+    ITEMS,
+    Download,
+    data_url,
+    json_bytes,
+    json_chunks,
+    json_item,
+    site_root,
+    updated,
+)
+from generator.outputs.opendata.runs import Runs
 
 SCHEMA_VERSION = "1.1.0"  # 1.1.0: forms (a power's attachments, with their addresses)
 CATALOGUE_FILE, SCHEMA_FILE = "catalogue.json", "catalogue.schema.json"
@@ -80,7 +90,7 @@ def department_data(edition: Edition, dept: EditionDepartment) -> dict[str, Any]
     return {"slug": dept.slug, **dept.record.model_dump(mode="json"), "url": page}
 
 
-def catalogue_chunks(edition: Edition) -> Iterator[bytes]:
+def catalogue_chunks(edition: Edition, runs: Runs) -> Iterator[bytes]:
     """catalogue.json, one power at a time."""
     withheld = sorted(edition.withheld(), key=lambda w: w.code)
     head = {
@@ -94,7 +104,8 @@ def catalogue_chunks(edition: Edition) -> Iterator[bytes]:
         "withheld": [{"code": w.code, "name": w.name, "category": w.category, "reason": w.reason} for w in withheld],
         "laws": laws_data(edition),
     }
-    return json_chunks(head, "powers", (power_data(edition, p) for p in edition.powers()), tail)
+    items = runs.of("catalogue.json", lambda p: json_item(power_data(edition, p)), ITEMS)
+    return json_chunks(head, "powers", items, tail)
 
 
 def laws_data(edition: Edition) -> list[dict[str, Any]]:
@@ -110,7 +121,7 @@ def laws_data(edition: Edition) -> list[dict[str, Any]]:
     ]
 
 
-def catalogue_file(edition: Edition) -> Download:
+def catalogue_file(edition: Edition, runs: Runs) -> Download:
     return Download(
         CATALOGUE_FILE,
         "完整清单（JSON）",
@@ -118,7 +129,7 @@ def catalogue_file(edition: Edition) -> Download:
         "JSON",
         "全部公开事项的全部字段（监督制约、投诉举报途径已与部门和发布机关的合并；申请材料的表格附下载地址）、各部门信息、"
         "涉密不宜公开事项的编码、名称、类别和不公开理由，以及法律依据索引；字段见 catalogue.schema.json",
-        lambda: catalogue_chunks(edition),
+        lambda: catalogue_chunks(edition, runs),
     )
 
 

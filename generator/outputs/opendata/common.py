@@ -63,16 +63,25 @@ def json_bytes(data: Any) -> bytes:
     return _escaped(_dumps(data) + "\n")
 
 
-def json_chunks(head: dict[str, Any], key: str, items: Iterable[Any], tail: dict[str, Any]) -> Iterator[bytes]:
-    """json_bytes({**head, key: [*items], **tail}), byte for byte, made one item at a time."""
+ITEMS = b",\n"  # between two items of json_chunks' list
+
+
+def json_chunks(head: dict[str, Any], key: str, runs: Iterable[bytes], tail: dict[str, Any]) -> Iterator[bytes]:
+    """json_bytes({**head, key: [*items], **tail}), byte for byte, made a run of items at a time: each run is one or
+    more items as json_item writes them, joined by ITEMS."""
     before = [f"  {_dumps(name)}: {_nested(value, 1)}" for name, value in head.items()]
     yield _escaped("{\n" + "".join(member + ",\n" for member in before) + f"  {_dumps(key)}: [")
     empty = True
-    for item in items:
-        yield _escaped(("\n" if empty else ",\n") + "    " + _nested(item, 2))
+    for run in runs:
+        yield (b"\n" if empty else ITEMS) + run
         empty = False
     after = [f"  {_dumps(name)}: {_nested(value, 1)}" for name, value in tail.items()]
     yield _escaped(("]" if empty else "\n  ]") + "".join(",\n" + member for member in after) + "\n}\n")
+
+
+def json_item(value: Any) -> bytes:
+    """An item of json_chunks' list, as json_bytes writes it there."""
+    return _escaped("    " + _nested(value, 2))
 
 
 def _dumps(value: Any) -> str:

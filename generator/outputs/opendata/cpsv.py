@@ -16,7 +16,8 @@ from typing import Any
 
 from generator.core.edition import Edition, EditionPower
 from generator.outputs import wording
-from generator.outputs.opendata.common import LANGUAGE, Download, json_chunks, site_root
+from generator.outputs.opendata.common import ITEMS, LANGUAGE, Download, json_chunks, json_item, site_root
+from generator.outputs.opendata.runs import Runs
 
 CPSV_FILE = "cpsv-ap.jsonld"
 CNY = "http://publications.europa.eu/resource/authority/currency/CNY"
@@ -142,12 +143,13 @@ def service(edition: Edition, power: EditionPower) -> dict[str, Any]:
     }
 
 
-def cpsv_chunks(edition: Edition) -> Iterator[bytes]:
-    """cpsv-ap.jsonld, one service at a time."""
-    return json_chunks({"@context": CONTEXT}, "@graph", (service(edition, p) for p in edition.powers()), {})
+def cpsv_chunks(edition: Edition, runs: Runs) -> Iterator[bytes]:
+    """cpsv-ap.jsonld, a department's services at a time."""
+    services = runs.of("cpsv-ap.jsonld", lambda p: json_item(service(edition, p)), ITEMS)
+    return json_chunks({"@context": CONTEXT}, "@graph", services, {})
 
 
-def cpsv_file(edition: Edition) -> Download:
+def cpsv_file(edition: Edition, runs: Runs) -> Download:
     return Download(
         CPSV_FILE,
         "公共服务描述（CPSV-AP 3.2，JSON-LD）",
@@ -156,5 +158,5 @@ def cpsv_file(edition: Edition) -> Download:
         "每个公开事项一个 CPSV-AP 3.2 PublicService（编码、名称、说明、实施部门、权力依据、收费、办理渠道、"
         "办理条件、申请材料），符合官方 SHACL 约束；@context 写在文件内，离线也能解析。"
         "以工作日计的时限无法写成 xsd:duration，写在说明中；即办和以自然日计的承诺时限写作 processingTime",
-        lambda: cpsv_chunks(edition),
+        lambda: cpsv_chunks(edition, runs),
     )

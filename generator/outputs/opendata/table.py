@@ -11,10 +11,11 @@ import csv
 import io
 from collections.abc import Iterator
 
-from generator.core.edition import Edition
+from generator.core.edition import Edition, EditionPower
 from generator.outputs import wording
 from generator.outputs.bidi import visible_controls
 from generator.outputs.opendata.common import Download, site_root
+from generator.outputs.opendata.runs import Runs
 from generator.outputs.spreadsheet import COLUMNS, row_of
 
 CSV_FILE = "catalogue.csv"
@@ -28,23 +29,26 @@ def cell(text: str) -> str:
     return "'" + shown if shown.startswith(_FORMULA_START) else shown
 
 
-def csv_chunks(edition: Edition) -> Iterator[bytes]:
-    """catalogue.csv (with its byte order mark), one row at a time."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*(c.title for c in COLUMNS), *EXTRA_COLUMNS])
-    yield ("\ufeff" + out.getvalue()).encode("utf-8")
+def csv_chunks(edition: Edition, runs: Runs) -> Iterator[bytes]:
+    """catalogue.csv (with its byte order mark), a department's rows at a time."""
+    yield ("\ufeff" + _line([*(c.title for c in COLUMNS), *EXTRA_COLUMNS])).encode("utf-8")
     root = site_root(edition)
-    for power in edition.powers():
-        out.seek(0)
-        out.truncate()
+
+    def row(power: EditionPower) -> bytes:
         page = wording.absolute_url(root, wording.power_url(power.code))
         extra = (power.department.name, power.record.status, page)
-        writer.writerow([cell(text) for text in (*row_of(power), *extra)])
-        yield out.getvalue().encode("utf-8")
+        return _line([cell(text) for text in (*row_of(power), *extra)]).encode("utf-8")
+
+    yield from runs.of("catalogue.csv", row)
 
 
-def csv_file(edition: Edition) -> Download:
+def _line(cells: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    return out.getvalue()
+
+
+def csv_file(edition: Edition, runs: Runs) -> Download:
     return Download(
         CSV_FILE,
         "职权目录（CSV）",
@@ -53,5 +57,5 @@ def csv_file(edition: Edition) -> Download:
         "每个公开事项一行，列的顺序同职权目录（项目名称、权力编码、权力类别、权力依据、公开形式、公开范围、公开时间、"
         "收费及依据标准、承办科室和负责人），其后是法定时限、承诺时限、实施部门、状态和页面地址；"
         "UTF-8 编码（带 BOM），可用 Excel 或 WPS 直接打开",
-        lambda: csv_chunks(edition),
+        lambda: csv_chunks(edition, runs),
     )

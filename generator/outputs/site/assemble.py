@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.edition import Edition
+from generator.outputs.search import IndexedPage
 from generator.outputs.site.pages import index_pages, sample_power_pages
 from generator.outputs.site.records import write_record_pages
 from generator.outputs.site.shells import Page, ShellPlan, shell_key
@@ -34,14 +35,17 @@ class SitePlan:
         """The pages the engine renders: the sections, and the shells."""
         return self.shells.engine
 
-    def write(self, site_dir: Path, cache: Path, epoch: int, advance: Callable[[int], None]) -> None:
-        """After the engine ran: fill the shells, write every power's page, and list them all in the sitemap."""
+    def write(self, site_dir: Path, cache: Path, epoch: int, advance: Callable[[int], None]) -> dict[str, IndexedPage]:
+        """After the engine ran: fill the shells, write every power's page, and list them all in the sitemap. The
+        power pages as the search index knows them (no later stage may change them)."""
         shells = self.shells.fill(site_dir)
+        written = {}
         if self.power_kind is not None:
-            write_record_pages(self.edition, shells[shell_key(self.power_kind)], site_dir, cache, advance)
+            written = write_record_pages(self.edition, shells[shell_key(self.power_kind)], site_dir, cache, advance)
         self.shells.remove_shells(site_dir)
         generated = [*self.pages, *(power_page_path(p.code) for p in self.edition.powers())]
         site_url = safe_url(self.edition.catalogue.site_url)
         rewrite_sitemap(site_dir, site_url, generated, self.shells.shells.values(), epoch)
         if self.edition.kind == "internal":  # kept out of search engines, as every page's noindex says too
             (site_dir / "robots.txt").write_text(wording.ROBOTS_NOINDEX, encoding="utf-8")
+        return written

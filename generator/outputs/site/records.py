@@ -23,6 +23,7 @@ from generator.core.edition import Edition, EditionPower
 from generator.core.model import CatalogueRecord
 from generator.outputs.flowchart import chart_label, dot_source, render_svgs
 from generator.outputs.flowchart.render import chart_digest, prune_cache
+from generator.outputs.search import BODY, IndexedPage
 from generator.outputs.site.pages import TEMPLATES, environment, power_page
 from generator.outputs.site.shells import Shell, parse_page
 
@@ -46,30 +47,32 @@ class Job:
 
 def write_record_pages(
     edition: Edition, shell: Shell, site_dir: Path, cache: Path, advance: Callable[[int], None] = lambda _: None
-) -> int:
-    """Write every power's page into site_dir (from the cache where it is there); the number written."""
+) -> dict[str, IndexedPage]:
+    """Write every power's page into site_dir (from the cache where it is there); each page as the search index
+    knows it, by its path in the site, its digest being its key (the same key, the same bytes)."""
     powers = edition.powers()
     page_cache = cache / "pages"
     page_cache.mkdir(parents=True, exist_ok=True)
     common = _common_key(edition, shell)
-    keys = [page_key(common, power, edition.catalogue) for power in powers]
+    keys = [page_key(common, power) for power in powers]
     charts = _chart_manifest(page_cache)
     missing = [(power, key) for power, key in zip(powers, keys, strict=True) if not _cached(page_cache, key, charts)]
     for done in _render(missing, edition, shell, cache / CHART_FOLDER, page_cache):
         charts.update(done)
         advance(len(done))
+    written, marked = {}, BODY.decode() in shell.html
     for power, key in zip(powers, keys, strict=True):
-        _link(page_cache / f"{key}.html", site_dir / "powers" / power.code / "index.html")
+        path = f"powers/{power.code}/index.html"
+        _link(page_cache / f"{key}.html", site_dir / path)
+        written[path] = IndexedPage(path, key, (site_dir / path).stat().st_size, marked)
     advance(len(powers) - len(missing))
     _prune(page_cache, cache / CHART_FOLDER, {key: charts[key] for key in keys})
-    return len(powers)
+    return written
 
 
-def page_key(common: str, power: EditionPower, catalogue: CatalogueRecord) -> str:
+def page_key(common: str, power: EditionPower) -> str:
     """The hash of everything a power's page is made of, besides what all pages share (common)."""
-    parts = [common, _json(power.record), power.dept_slug, _json(power.department)]
-    parts += [json.dumps([_json(s) for s in power.supervision]), json.dumps([_json(c) for c in power.complaints])]
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{common}\0{power.digest}".encode()).hexdigest()
 
 
 def _common_key(edition: Edition, shell: Shell) -> str:
@@ -77,7 +80,7 @@ def _common_key(edition: Edition, shell: Shell) -> str:
     digest = hashlib.sha256(metadata.version("qlqd-generator").encode())
     for path in sorted(TEMPLATES.rglob("*")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for part in (shell.slug, shell.html, shell.content, json.dumps(shell.toc), _json(edition.catalogue)):
+    for part in (shell.slug, shell.html, shell.content, json.dumps(shell.toc), edition.catalogue.model_dump_json()):
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(json.dumps(edition.category_codes(), sort_keys=True).encode())
     for path in _output_modules():
@@ -90,11 +93,6 @@ def _output_modules() -> list[Path]:
     call, the shared wording, the flowcharts), so that a change to any of them renders the pages anew."""
     outputs = Path(__file__).resolve().parents[1]
     return sorted(outputs.rglob("*.py"))
-
-
-def _json(model: object) -> str:
-    dump = model.model_dump(mode="json")  # type: ignore[attr-defined]
-    return json.dumps(dump, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _cached(page_cache: Path, key: str, charts: dict[str, str]) -> bool:

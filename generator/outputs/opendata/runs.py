@@ -1,0 +1,77 @@
+"""The powers' part of each download, made department by department and kept in the build's cache: a department's run
+of items is a pure function of its powers, the edition's shared data and the code, and their hash is its name.
+
+A rebuild after one edit makes the runs of one department again and reads the others; the files come out byte for
+byte as when every item is made anew. Without a cache folder (tests, the preview's first build) nothing is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from generator.core.edition import Edition, EditionPower
+
+FOLDER = "opendata"  # under the build's cache
+FORMAT = "runs-1"  # bump when what a run holds changes
+
+
+class Runs:
+    """The runs of a build's downloads, made or read from folder (None: always made)."""
+
+    def __init__(self, edition: Edition, folder: Path | None) -> None:
+        self.edition = edition
+        self.folder = folder
+        self.used: set[str] = set()
+        shared = [FORMAT, _code_digest(), edition.kind, edition.catalogue.model_dump_json()]
+        shared += [f"{key}\0{law.model_dump_json()}" for key, law in sorted(edition.laws.items())]
+        self.shared = hashlib.sha256("\0".join(shared).encode("utf-8")).hexdigest()
+
+    def of(self, kind: str, render: Callable[[EditionPower], bytes], separator: bytes = b"") -> Iterator[bytes]:
+        """Each department's items, rendered and joined by separator (one bytes per department with powers), in the
+        edition's order."""
+        for dept in self.edition.departments:
+            if dept.powers:
+                yield self._run(kind, dept.slug, dept.powers, lambda powers: separator.join(map(render, powers)))
+
+    def _run(
+        self, kind: str, slug: str, powers: list[EditionPower], make: Callable[[list[EditionPower]], bytes]
+    ) -> bytes:
+        if self.folder is None:
+            return make(powers)
+        digest = hashlib.sha256(f"{self.shared}\0{kind}\0{slug}".encode())
+        for power in powers:
+            digest.update(b"\0" + power.digest.encode())
+        name = digest.hexdigest()
+        self.used.add(name)
+        path = self.folder / name
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            data = make(powers)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f".{name}.{os.getpid()}.part")
+            partial.write_bytes(data)
+            os.replace(partial, path)
+            return data
+
+    def prune(self) -> None:
+        """Remove the runs no download of this build used (and what a killed build left)."""
+        if self.folder is not None and self.folder.is_dir():
+            for path in self.folder.iterdir():
+                if path.name not in self.used:
+                    path.unlink(missing_ok=True)
+
+
+@cache
+def _code_digest() -> str:
+    """The hash of the code that renders an item: every module of the outputs wing, and the generator's version."""
+    digest = hashlib.sha256(metadata.version("qlqd-generator").encode())
+    outputs = Path(__file__).resolve().parents[1]
+    for path in sorted(outputs.rglob("*.py")):
+        digest.update(path.relative_to(outputs).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
