@@ -8,10 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from site_catalogues import FIXTURE
+from site_catalogues import FIXTURE, large_catalogue
 from sitetools import tree_digest
 
 from generator.engine import ENGINE_FOLDER
+from generator.outputs.site import shells, splits
 from generator.outputs.site.shells import is_shelled, shell_source
 from generator.publish import publish
 
@@ -84,3 +85,20 @@ def test_shells_are_pages_of_their_kind_and_never_left_in_the_site(tmp_path):
     publish(FIXTURE, tmp_path / "site", tmp_path / "cache", pdf=False)
     assert not list((tmp_path / "site").rglob("qlqd-shell*"))
     assert "qlqd-shell" not in (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_pages_a_level_or_two_deeper_filled_into_shells_are_what_the_engine_renders(tmp_path, monkeypatch):
+    """Long lists split into numbered pages (fees/<slug>/2/) and a long department's categories
+    (departments/<slug>/<code>/2/) get shells of their depth: the site is byte for byte the one the engine makes
+    when it renders every page itself."""
+    assert is_shelled("fees/x/2/index.md") and is_shelled("departments/x/XK/2/index.md")
+    assert shell_source(3, "fees", ("qlqd-sub=1",))[0] == "fees/qlqd-shell-3/qlqd-sub/index.md"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setattr(splits, "MAX_ROWS", 4)
+    powers = large_catalogue(tmp_path / "powers", 24, per_department=12)
+    publish(powers, tmp_path / "shelled", tmp_path / "cache", pdf=False)
+    deep = [p for p in (tmp_path / "shelled").rglob("index.html") if len(p.relative_to(tmp_path / "shelled").parts) > 3]
+    assert len({p.relative_to(tmp_path / "shelled").parts[0] for p in deep}) >= 3  # several kinds of deeper page
+    monkeypatch.setattr(shells, "SHELL_FOLDERS", ())  # no shell: the engine renders every page
+    publish(powers, tmp_path / "engine", tmp_path / "engine-cache", pdf=False)
+    assert tree_digest(tmp_path / "shelled") == tree_digest(tmp_path / "engine")

@@ -17,7 +17,7 @@ from generator.engine import Handover, engine_output
 from generator.outputs.site.assemble import SitePlan
 from generator.outputs.site.pages import site_title
 from generator.outputs.site.records import write_record_pages
-from generator.outputs.site.shells import Shell, shell_key
+from generator.outputs.site.shells import Shell, shell_key, shell_slug
 from generator.outputs.site_files import SITE_FILES
 from generator.publish import source_date_epoch
 
@@ -63,8 +63,9 @@ def _power_shell(plan: SitePlan, engine: Path) -> Shell | None:
     """The shell every record page is filled into, as the engine rendered it."""
     if plan.power_kind is None:
         return None
-    folder = plan.shells.shells[shell_key(plan.power_kind)].removesuffix("/index.md")
-    return Shell.parse(folder.split("/")[-1], (engine / folder / "index.html").read_text(encoding="utf-8"))
+    path = plan.shells.shells[shell_key(plan.power_kind)]
+    html = (engine / path.removesuffix("index.md") / "index.html").read_text(encoding="utf-8")
+    return Shell.parse(shell_slug(path), html)
 
 
 def render_alone(edition: Edition, powers: list[EditionPower], shell: Shell, scratch: Path) -> Path:

@@ -1,8 +1,9 @@
 """Record pages without the site engine's page loop: the engine renders one shell page per kind of page,
 and every page of that kind is the shell with its own title, address, table of contents and body filled in.
 
-All pages of a kind sit at the same depth (`powers/<CODE>/`, `departments/<slug>/`, `categories/<code>/`), so
-their relative links, navigation and theme are the same; only the parts named here differ. The body of a
+All pages of a kind sit at the same depth (`powers/<CODE>/`, `departments/<slug>/`, `categories/<code>/`; the
+numbered and per-category pages of a long list one or two folders deeper, `fees/<slug>/2/`, each depth with a shell
+of its own), so their relative links, navigation and theme are the same; only the parts named here differ. The body of a
 generated page is the HTML its template wrote; its only non-HTML lines, the fixed `## 标题 {#id}` headings,
 become `<h2 id="id">标题</h2>` by the one rule below, exactly as the engine's Markdown renders them.
 """
@@ -22,6 +23,7 @@ from markupsafe import escape
 from generator.core.problems import GeneratorError
 
 SHELL_SLUG = "qlqd-shell"  # the shell's folder name: replaced by the page's code or slug
+SUB = "qlqd-sub"  # a shell's folder below that, once for each folder a deeper page's slug has more
 TITLE = "QLQDSHELLTITLE"
 BODY = "QLQDSHELLBODY"
 TOC_IDS = ("qlqd-toc-a", "qlqd-toc-b")  # two headings, so that the shell shows the table's separator too
@@ -50,9 +52,10 @@ class Page:
 
 
 def is_shelled(path: str) -> bool:
-    """True for the pages filled into shells: one folder below a shell folder (powers/<CODE>/index.md)."""
+    """True for the pages filled into shells: one folder or more below a shell folder (powers/<CODE>/index.md,
+    fees/<slug>/2/index.md)."""
     parts = path.split("/")
-    return len(parts) == 3 and parts[0] in SHELL_FOLDERS and parts[2] == "index.md"
+    return len(parts) >= 3 and parts[0] in SHELL_FOLDERS and parts[-1] == "index.md"
 
 
 def parse_page(path: str, markdown: str) -> Page:
@@ -65,7 +68,7 @@ def parse_page(path: str, markdown: str) -> Page:
     text = markdown[found.end() :]
     toc = tuple((m[2], m[1]) for m in HEADING.finditer(text))
     body = HEADING.sub(lambda m: f'<h2 id="{m[2]}">{m[1]}</h2>\n', text).strip("\n")
-    folder, slug, _ = path.split("/")
+    folder, slug = path.removesuffix("/index.md").split("/", 1)
     return Page(folder, slug, json.loads(meta["title"]), flags, toc, body)
 
 
@@ -74,10 +77,11 @@ def _hidden(meta: dict[str, str]) -> tuple[str, ...]:
 
 
 def shell_key(page: Page) -> tuple[str, tuple[str, ...]]:
-    """Pages that share a key share a shell: the folder, the front matter flags, and whether the body has its
-    own <h1> (without one the theme adds the title as a heading)."""
+    """Pages that share a key share a shell: the folder and the depth below it, the front matter flags, and whether
+    the body has its own <h1> (without one the theme adds the title as a heading)."""
     own = (("h1",) if "<h1" in page.body else ()) + (("toc",) if page.toc else ())
-    return page.folder, page.flags + own
+    deeper = page.slug.count("/")
+    return page.folder, page.flags + own + ((f"{SUB}={deeper}",) if deeper else ())
 
 
 def shell_source(number: int, folder: str, flags: tuple[str, ...]) -> tuple[str, str]:
@@ -87,7 +91,9 @@ def shell_source(number: int, folder: str, flags: tuple[str, ...]) -> tuple[str,
     lines += [f"{flag}: true" for flag in flags if "=" not in flag and flag not in ("h1", "toc")]
     headings = [f"## {i.upper()} {{#{i}}}\n" for i in TOC_IDS] if "toc" in flags else []
     body = _body_placeholder("h1" in flags)
-    return f"{folder}/{SHELL_SLUG}-{number}/index.md", "\n".join([*lines, "---", "", body, "", *headings])
+    deeper = next((int(flag.removeprefix(f"{SUB}=")) for flag in flags if flag.startswith(f"{SUB}=")), 0)
+    path = f"{folder}/{SHELL_SLUG}-{number}/{f'{SUB}/' * deeper}index.md"
+    return path, "\n".join([*lines, "---", "", body, "", *headings])
 
 
 def _body_placeholder(own_h1: bool) -> str:
@@ -181,9 +187,14 @@ class ShellPlan:
 
     def remove_shells(self, site_dir: Path) -> None:
         for path in self.shells.values():
-            shutil.rmtree(site_dir / path.removesuffix("/index.md"))
+            shutil.rmtree(site_dir / "/".join(path.split("/")[:2]))
 
     @staticmethod
     def _shell(site_dir: Path, path: str) -> Shell:
         folder = path.removesuffix("/index.md")
-        return Shell.parse(folder.split("/")[-1], (site_dir / folder / "index.html").read_text(encoding="utf-8"))
+        return Shell.parse(shell_slug(path), (site_dir / folder / "index.html").read_text(encoding="utf-8"))
+
+
+def shell_slug(path: str) -> str:
+    """What a shell's source path holds in place of a page's slug: qlqd-shell-0, or qlqd-shell-3/qlqd-sub."""
+    return path.removesuffix("/index.md").split("/", 1)[1]
