@@ -21,9 +21,10 @@ from generator.core.catalogue import Catalogue, Department, Power
 from generator.core.fieldnames import description_of, dotted, title_of, unknown_key_hint
 from generator.core.laws import LAWS_FILE, Laws, LawsRecord
 from generator.core.ledger import LEDGER_FILE, Ledger, LedgerRecord
+from generator.core.loadcache import ParseCache, key_of
 from generator.core.model import CatalogueRecord, DepartmentRecord, PowerRecord, Record
 from generator.core.problems import Problem, Report, problem
-from generator.core.yamlsafe import Parsed, YamlRejected, read_yaml
+from generator.core.yamlsafe import Parsed, YamlRejected, parse_bytes
 from generator.core.yamlsyntax import SHOWN, shorten
 
 CATALOGUE_FILE = "_catalogue.yaml"
@@ -157,28 +158,69 @@ def cut_problems(model: type[Record], parsed: Parsed, rel: str) -> list[Problem]
 
 def parse_file(path: Path, rel: str) -> Parsed | list[Problem]:
     """The parsed file, or the problems that kept it from being read."""
+    return read_file((path, rel))[1]
+
+
+def read_file(job: tuple[Path, str]) -> tuple[bytes | None, Parsed | list[Problem]]:
+    """parse_file of (path, rel), with the cache key of the bytes parsed (None when they could not be read)."""
+    path, rel = job
     try:
-        return read_yaml(path, rel)
-    except YamlRejected as exc:
-        return exc.problems
+        raw = path.read_bytes()
     except OSError as exc:
-        return [problem("E002", rel, detail=f"无法读取文件({exc.strerror})")]
+        return None, [problem("E002", rel, detail=f"无法读取文件({exc.strerror})")]
+    try:
+        return key_of(raw), parse_bytes(raw, rel)
+    except YamlRejected as exc:
+        return key_of(raw), exc.problems
 
 
-def _parse_job(job: tuple[Path, str]) -> Parsed | list[Problem]:
-    return parse_file(*job)
-
-
-def parse_files(jobs: list[tuple[Path, str]]) -> Iterator[Parsed | list[Problem]]:
-    """Parse many files, in order; a large catalogue is spread over every core (parsing is most of a load).
+def read_files(jobs: list[tuple[Path, str]]) -> Iterator[tuple[bytes | None, Parsed | list[Problem]]]:
+    """read_file of many files, in order; a large catalogue is spread over every core (parsing is most of a load).
 
     The outcomes come as the workers finish them, so that the caller validates while the rest is parsed."""
     workers = os.cpu_count() or 1
     if len(jobs) < PARALLEL_FROM or workers < 2:
-        yield from map(_parse_job, jobs)
+        yield from map(read_file, jobs)
         return
     with ProcessPoolExecutor(workers) as pool:
-        yield from pool.map(_parse_job, jobs, chunksize=CHUNK)
+        yield from pool.map(read_file, jobs, chunksize=CHUNK)
+
+
+class Reader:
+    """Parses a catalogue's files: each one afresh, or through the cache of parses when given one."""
+
+    def __init__(self, cache: ParseCache | None = None) -> None:
+        self.cache = cache
+
+    def parse(self, jobs: list[tuple[Path, str]]) -> Iterator[Parsed | list[Problem]]:
+        """The outcome of each file, in order: kept ones from the cache, the others parsed (and kept)."""
+        cache = self.cache
+        if cache is None:
+            yield from (outcome for _, outcome in read_files(jobs))
+            return
+        keys = [_key_of_file(path) for path, _ in jobs] if cache.kept else [None] * len(jobs)
+        fresh = read_files([job for job, key in zip(jobs, keys, strict=True) if key not in cache.kept])
+        for key in keys:
+            found = cache.get(key) if key in cache.kept else None
+            if found is None:
+                key, found = next(fresh)
+                if key is not None and isinstance(found, Parsed):
+                    cache.put(key, found)
+            yield found
+
+    def record(self, model: type[R], path: Path, rel: str, report: Report) -> tuple[R | None, Parsed | None]:
+        """Read and validate one file."""
+        outcome = next(self.parse([(path, rel)]))
+        record = validate_parsed(model, outcome, rel, report)
+        return record, outcome if isinstance(outcome, Parsed) else None
+
+
+def _key_of_file(path: Path) -> bytes | None:
+    """The cache key of a file's bytes; None when it cannot be read (its parse then says why)."""
+    try:
+        return key_of(path.read_bytes())
+    except OSError:
+        return None
 
 
 def validate_parsed(model: type[R], outcome: Parsed | list[Problem], rel: str, report: Report) -> R | None:
@@ -192,13 +234,6 @@ def validate_parsed(model: type[R], outcome: Parsed | list[Problem], rel: str, r
     except ValidationError as exc:
         report.extend(validation_problems(model, exc, rel, outcome))
         return None
-
-
-def read_record(model: type[R], path: Path, rel: str, report: Report) -> tuple[R | None, Parsed | None]:
-    """Read and validate one file."""
-    outcome = parse_file(path, rel)
-    record = validate_parsed(model, outcome, rel, report)
-    return record, outcome if isinstance(outcome, Parsed) else None
 
 
 class _Walker:
@@ -252,73 +287,78 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load(root: Path) -> tuple[Catalogue | None, Report]:
-    """Read every file under root. The catalogue comes back even with errors, holding the valid records."""
+def load(root: Path, cache: Path | None = None) -> tuple[Catalogue | None, Report]:
+    """Read every file under root. The catalogue comes back even with errors, holding the valid records.
+
+    With cache (a folder), the files' parses are kept there by their bytes (loadcache.py): the outcome is the same."""
     with collector_paused():
-        return _load(root)
+        reader = Reader(ParseCache(cache) if cache is not None else None)
+        return _load(root, reader)
 
 
-def _load(root: Path) -> tuple[Catalogue | None, Report]:
+def _load(root: Path, reader: Reader) -> tuple[Catalogue | None, Report]:
     report = Report()
     if not root.is_dir():
         report.add(problem("E017", root.as_posix(), detail=root.as_posix()))
         return None, report
     walker = _Walker(root, report)
-    cat_record = _load_catalogue_file(root, walker, report)
-    ledger = _load_ledger(root, walker, report)
-    laws = _load_laws(root, walker, report)
+    cat_record = _load_catalogue_file(root, walker, reader, report)
+    ledger = _load_ledger(root, walker, reader, report)
+    laws = _load_laws(root, walker, reader, report)
     departments, power_files = [], []
     for entry in walker.entries(root):
         if entry.is_dir():
-            dept = _load_department(entry, walker, report)
+            dept = _load_department(entry, walker, reader, report)
             departments.append(dept)
             files = _power_files(entry, walker)
             dept.files = [walker.rel(path) for path in files]
             power_files.extend((dept, path, rel) for path, rel in zip(files, dept.files, strict=True))
         elif walker.yaml_file(entry) and entry.name not in (CATALOGUE_FILE, LEDGER_FILE, LAWS_FILE):
             report.add(problem("E013", walker.rel(entry)))
-    _load_powers(power_files, report)
+    _load_powers(power_files, reader, report)
+    if reader.cache is not None:
+        reader.cache.save()
     if cat_record is None:
         return None, report
     return Catalogue(cat_record, departments, ledger, laws=laws, root=root), report
 
 
-def _load_ledger(root: Path, walker: _Walker, report: Report) -> Ledger | None:
+def _load_ledger(root: Path, walker: _Walker, reader: Reader, report: Report) -> Ledger | None:
     """The code ledger _codes.yaml, when the catalogue has one (see ledger.py)."""
     path = root / LEDGER_FILE
     if not path.is_file() or not walker.allowed(path):
         return None
-    record, source = read_record(LedgerRecord, path, LEDGER_FILE, report)
+    record, source = reader.record(LedgerRecord, path, LEDGER_FILE, report)
     return Ledger(record, source) if record else None
 
 
-def _load_laws(root: Path, walker: _Walker, report: Report) -> Laws | None:
+def _load_laws(root: Path, walker: _Walker, reader: Reader, report: Report) -> Laws | None:
     """The law index _laws.yaml, when the catalogue has one (see laws.py)."""
     path = root / LAWS_FILE
     if not path.is_file() or not walker.allowed(path):
         return None
-    record, source = read_record(LawsRecord, path, LAWS_FILE, report)
+    record, source = reader.record(LawsRecord, path, LAWS_FILE, report)
     return Laws(record, source) if record else None
 
 
-def _load_catalogue_file(root: Path, walker: _Walker, report: Report) -> CatalogueRecord | None:
+def _load_catalogue_file(root: Path, walker: _Walker, reader: Reader, report: Report) -> CatalogueRecord | None:
     path = root / CATALOGUE_FILE
     if not path.is_file():
         report.add(problem("E011", CATALOGUE_FILE))
         return None
     if not walker.allowed(path):
         return None
-    record, _ = read_record(CatalogueRecord, path, CATALOGUE_FILE, report)
+    record, _ = reader.record(CatalogueRecord, path, CATALOGUE_FILE, report)
     return record
 
 
-def _load_department(folder: Path, walker: _Walker, report: Report) -> Department:
+def _load_department(folder: Path, walker: _Walker, reader: Reader, report: Report) -> Department:
     dept = Department(folder.name, None)
     info = folder / DEPARTMENT_FILE
     if not info.is_file():
         report.add(problem("E012", walker.rel(folder) + "/"))
     elif walker.allowed(info):
-        dept.record, dept.source = read_record(DepartmentRecord, info, walker.rel(info), report)
+        dept.record, dept.source = reader.record(DepartmentRecord, info, walker.rel(info), report)
     return dept
 
 
@@ -334,10 +374,10 @@ def _power_files(folder: Path, walker: _Walker) -> list[Path]:
     return found
 
 
-def _load_powers(files: list[tuple[Department, Path, str]], report: Report) -> None:
+def _load_powers(files: list[tuple[Department, Path, str]], reader: Reader, report: Report) -> None:
     jobs = [(path, rel) for _, path, rel in files]
     report.records += len(jobs)
-    for (dept, _, rel), outcome in zip(files, parse_files(jobs), strict=True):
+    for (dept, _, rel), outcome in zip(files, reader.parse(jobs), strict=True):
         record = validate_parsed(PowerRecord, outcome, rel, report)
         if record is not None:
             dept.powers.append(Power(record, rel, outcome.without_data()))
