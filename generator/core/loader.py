@@ -243,6 +243,8 @@ class _Walker:
         self.root = root
         self.real_root = root.resolve()
         self.report = report
+        self.dirs: set[Path] = set()  # what entries() found, so that no file is looked at twice
+        self.files: set[Path] = set()
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -262,12 +264,36 @@ class _Walker:
         return False
 
     def entries(self, folder: Path) -> list[Path]:
-        return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and self.allowed(p))
+        """The entries of folder but hidden ones and symlinks leading out, sorted; whether each is a folder or a
+        file is remembered from the listing (a symlink's target is looked at)."""
+        found = []
+        with os.scandir(folder) as listed:
+            for entry in listed:
+                if entry.name.startswith("."):
+                    continue
+                path, link = folder / entry.name, entry.is_symlink()
+                if link and not self.allowed(path):
+                    continue
+                if path.is_dir() if link else entry.is_dir(follow_symlinks=False):
+                    self.dirs.add(path)
+                elif path.is_file() if link else entry.is_file(follow_symlinks=False):
+                    self.files.add(path)
+                found.append(path)
+        return sorted(found, key=_name)
+
+    def is_dir(self, path: Path) -> bool:
+        """For a path entries() gave: whether it is a folder."""
+        return path in self.dirs
 
     def yaml_file(self, path: Path) -> bool:
+        """For a path entries() gave: whether it is a .yaml file (a .yml one is reported)."""
         if path.suffix == ".yml":
             self.report.add(problem("E016", self.rel(path)))
-        return path.is_file() and path.suffix == ".yaml"
+        return path.suffix == ".yaml" and path in self.files
+
+
+def _name(path: Path) -> str:
+    return path.name
 
 
 @contextmanager
@@ -307,7 +333,7 @@ def _load(root: Path, reader: Reader) -> tuple[Catalogue | None, Report]:
     laws = _load_laws(root, walker, reader, report)
     departments, power_files = [], []
     for entry in walker.entries(root):
-        if entry.is_dir():
+        if walker.is_dir(entry):
             dept = _load_department(entry, walker, reader, report)
             departments.append(dept)
             files = _power_files(entry, walker)
@@ -366,7 +392,7 @@ def _power_files(folder: Path, walker: _Walker) -> list[Path]:
     """The power files of a department folder; anything nested deeper is reported."""
     found = []
     for entry in walker.entries(folder):
-        if entry.is_dir():
+        if walker.is_dir(entry):
             for nested in sorted(entry.rglob("*.yaml")):
                 walker.report.add(problem("E013", walker.rel(nested)))
         elif walker.yaml_file(entry) and entry.name != DEPARTMENT_FILE:
