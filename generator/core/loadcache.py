@@ -16,6 +16,7 @@ import hashlib
 import marshal
 import os
 import sys
+import tempfile
 from array import array
 from pathlib import Path
 from typing import Any
@@ -84,12 +85,13 @@ class ParseCache:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         for stale in self.folder.glob(f".{LOAD_FILE}.*.tmp"):  # left by a killed build
-            pid = stale.name.split(".")[-2]
+            pid = stale.name.removeprefix(f".{LOAD_FILE}.").split(".")[0]
             if not pid.isdigit() or not running(int(pid)):
                 stale.unlink(missing_ok=True)
-        partial = self.folder / f".{LOAD_FILE}.{os.getpid()}.tmp"
-        partial.write_bytes(marshal.dumps((self.version, self.used)))
-        os.replace(partial, self.folder / LOAD_FILE)
+        handle, name = tempfile.mkstemp(prefix=f".{LOAD_FILE}.{os.getpid()}.", suffix=".tmp", dir=self.folder)
+        with open(handle, "wb") as partial:  # a name of its own: another thread may be saving too
+            partial.write(marshal.dumps((self.version, self.used)))
+        os.replace(name, self.folder / LOAD_FILE)
         self.kept, self.added = self.used, False
 
 
