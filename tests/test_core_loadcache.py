@@ -14,7 +14,7 @@ import pytest
 from site_catalogues import FIXTURE
 from test_bad_input import BOMBS, CASES, build
 
-from generator.core import loader
+from generator.core import loadcache
 from generator.core.catalogue import Catalogue
 from generator.core.loadcache import LOAD_FILE, LOAD_FOLDER, ParseCache, decode, encode
 from generator.core.validate import check_catalogue
@@ -51,7 +51,7 @@ def parses_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refused(raw: bytes, rel: str) -> None:
         raise AssertionError(f"{rel} was parsed")
 
-    monkeypatch.setattr(loader, "parse_bytes", refused)
+    monkeypatch.setattr(loadcache, "parse_bytes", refused)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c not in BOMBS])

@@ -10,7 +10,6 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,16 +20,14 @@ from generator.core.catalogue import Catalogue, Department, Power
 from generator.core.fieldnames import description_of, dotted, title_of, unknown_key_hint
 from generator.core.laws import LAWS_FILE, Laws, LawsRecord
 from generator.core.ledger import LEDGER_FILE, Ledger, LedgerRecord
-from generator.core.loadcache import ParseCache, key_of
+from generator.core.loadcache import ParseCache, parse_files, read_file
 from generator.core.model import CatalogueRecord, DepartmentRecord, PowerRecord, Record
 from generator.core.problems import Problem, Report, problem
-from generator.core.yamlsafe import Parsed, YamlRejected, parse_bytes
+from generator.core.yamlsafe import Parsed
 from generator.core.yamlsyntax import SHOWN, shorten
 
 CATALOGUE_FILE = "_catalogue.yaml"
 DEPARTMENT_FILE = "_department.yaml"
-PARALLEL_FROM = 2_000  # below this many files, starting worker processes costs more than it saves
-CHUNK = 250  # files a worker parses before it sends them: bounds its memory; smaller chunks cost no measurable time
 R = TypeVar("R", bound=Record)
 
 _EXPECTED = {
@@ -161,31 +158,6 @@ def parse_file(path: Path, rel: str) -> Parsed | list[Problem]:
     return read_file((path, rel))[1]
 
 
-def read_file(job: tuple[Path, str]) -> tuple[bytes | None, Parsed | list[Problem]]:
-    """parse_file of (path, rel), with the cache key of the bytes parsed (None when they could not be read)."""
-    path, rel = job
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [problem("E002", rel, detail=f"无法读取文件({exc.strerror})")]
-    try:
-        return key_of(raw), parse_bytes(raw, rel)
-    except YamlRejected as exc:
-        return key_of(raw), exc.problems
-
-
-def read_files(jobs: list[tuple[Path, str]]) -> Iterator[tuple[bytes | None, Parsed | list[Problem]]]:
-    """read_file of many files, in order; a large catalogue is spread over every core (parsing is most of a load).
-
-    The outcomes come as the workers finish them, so that the caller validates while the rest is parsed."""
-    workers = os.cpu_count() or 1
-    if len(jobs) < PARALLEL_FROM or workers < 2:
-        yield from map(read_file, jobs)
-        return
-    with ProcessPoolExecutor(workers) as pool:
-        yield from pool.map(read_file, jobs, chunksize=CHUNK)
-
-
 class Reader:
     """Parses a catalogue's files: each one afresh, or through the cache of parses when given one."""
 
@@ -193,35 +165,14 @@ class Reader:
         self.cache = cache
 
     def parse(self, jobs: list[tuple[Path, str]]) -> Iterator[Parsed | list[Problem]]:
-        """The outcome of each file, in order: kept ones from the cache, the others parsed (and kept)."""
-        cache = self.cache
-        if cache is None:
-            yield from (outcome for _, outcome in read_files(jobs))
-            return
-        keys = [_key_of_file(path) for path, _ in jobs] if cache.kept else [None] * len(jobs)
-        fresh = read_files([job for job, key in zip(jobs, keys, strict=True) if key not in cache.kept])
-        for key in keys:
-            found = cache.get(key) if key in cache.kept else None
-            if found is None:
-                key, found = next(fresh)
-                if key is not None and isinstance(found, Parsed):
-                    cache.put(key, found)
-            yield found
+        """The outcome of each file, in order."""
+        return parse_files(jobs, self.cache)
 
     def record(self, model: type[R], path: Path, rel: str, report: Report) -> tuple[R | None, Parsed | None]:
         """Read and validate one file."""
         outcome = next(self.parse([(path, rel)]))
         record = validate_parsed(model, outcome, rel, report)
         return record, outcome if isinstance(outcome, Parsed) else None
-
-
-def _key_of_file(path: Path) -> bytes | None:
-    """The cache key of a file's bytes; None when it cannot be read (its parse then says why)."""
-    try:
-        with open(path, "rb", buffering=0) as file:  # unbuffered: a third faster for small files read whole
-            return key_of(file.read())
-    except OSError:
-        return None
 
 
 def validate_parsed(model: type[R], outcome: Parsed | list[Problem], rel: str, report: Report) -> R | None:
