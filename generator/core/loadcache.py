@@ -38,7 +38,8 @@ Typed = int | tuple[int | None, ...]  # a date as its ordinal; a datetime as its
 
 
 def read_file(job: tuple[Path, str]) -> tuple[bytes | None, Parsed | list[Problem]]:
-    """parse_file of (path, rel), with the cache key of the bytes parsed (None when they could not be read)."""
+    """The parse of the file (path, rel), or the problems that kept it from being read, with the cache key of
+    the bytes parsed (None when they could not be read)."""
     path, rel = job
     try:
         raw = path.read_bytes()
