@@ -167,3 +167,17 @@ def test_a_value_the_cache_cannot_give_back_exactly_is_not_kept(tmp_path):
     cache = ParseCache(tmp_path)
     cache.put(b"k", parsed)
     assert cache.used == {}
+
+
+def test_the_preview_reads_through_the_cache(tmp_path, monkeypatch):
+    from generator.preview.live import LiveCatalogue
+
+    powers, cache = tmp_path / "powers", tmp_path / "cache"
+    shutil.copytree(FIXTURE, powers)
+    first = LiveCatalogue(powers, cache)
+    first.reload()
+    parses_nothing(monkeypatch)
+    again = LiveCatalogue(powers, cache)
+    again.reload()
+    assert again.catalogue is not None and first.catalogue is not None
+    assert again.read_problems == first.read_problems and contents(again.catalogue) == contents(first.catalogue)
