@@ -52,7 +52,7 @@ def publish(
     out = out.resolve()
     recover_interrupted(out)  # first, so that even a run with a bad catalogue puts a moved-aside site back
     with progress.stage("读取和检查", "个事项") as stage:
-        catalogue = load_valid(powers, shown_as=powers)
+        catalogue = load_valid(powers, shown_as=powers, cache=cache)
         stage.advance(sum(1 for _ in catalogue.powers()))
     edition = make_edition(catalogue, kind)
     epoch = source_date_epoch(edition)

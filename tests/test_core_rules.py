@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,35 @@ def test_every_problem_is_collected_not_just_the_first(tmp_path):
     bad = power("FX01TJ-XK-0002", status="作废", time_limit={"statutory": 5, "promised": 9})
     root = write_catalogue(tmp_path, {"tjj": (department(), [power(), bad, power("FX01TJ-XK-0003", name="")])})
     assert codes_of(root) == ["E104", "E106"]  # the two broken records each report, the valid one still loads
+
+
+def test_the_one_walk_for_plain_procedures_finds_what_the_full_rules_find(monkeypatch):
+    """Random procedures (cycles, unreached steps, missing days, duplicate ids): the same problems either way."""
+    from generator.core import rules
+    from generator.core.catalogue import Power
+    from generator.core.model import PowerRecord
+
+    rng, plain = random.Random(10), 0
+    for n in range(600):
+        size = rng.randint(1, 7)
+        ids = [f"s{rng.randrange(size + 1) if rng.random() < 0.05 else i}" for i in range(size)]
+        forward = rng.random() < 0.7  # mostly graphs that only go forward: no cycle
+        proc = [
+            {
+                "id": sid,
+                "name": sid,
+                "post": "岗",
+                "days": None if rng.random() < 0.05 else rng.randint(0, 9),
+                "next": sorted({ids[j] for j in range(size) if (j > i or not forward) and rng.random() < 0.4}),
+            }
+            for i, sid in enumerate(ids)
+        ]
+        limit = {"unit": "工作日", "statutory": 40, "promised": rng.randint(1, 30)}
+        record = PowerRecord.model_validate(power(time_limit=limit, procedure={"trigger": "依申请", "steps": proc}))
+        one = Power(record, f"tjj/{n}.yaml")
+        walked = list(rules.procedure_problems(one))
+        plain += rules.longest_if_plain(ids[0], {s.id: s for s in record.procedure.steps}) is not None
+        with monkeypatch.context() as patched:
+            patched.setattr(rules, "longest_if_plain", lambda *_: None)  # the rules as they were: three walks
+            assert list(rules.procedure_problems(one)) == walked, proc
+    assert 150 < plain < 450  # both ways were taken often

@@ -156,7 +156,8 @@ def test_a_bad_catalogue_leaves_the_previous_site_as_it_was(site, tmp_path):
     assert done.returncode == 1
     assert "tjj/FX01TJ-XK-0001.yaml" in done.stderr and "Traceback" not in done.stderr
     assert tree_digest(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["powers", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "powers", "site"]
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["load"]  # the parses of the files, for the next build
 
 
 def test_a_failure_while_building_leaves_the_previous_site_and_no_temporary_folder(site, tmp_path):

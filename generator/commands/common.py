@@ -60,10 +60,12 @@ def print_report(report: Report, count: int, as_json: bool = False) -> None:
     click.echo(summary, err=as_json)
 
 
-def load_or_exit(powers: Path) -> Catalogue:
-    """For commands that build from a catalogue: the valid catalogue, or the problems and exit 1."""
+def load_or_exit(powers: Path, cache: Path | None = None) -> Catalogue:
+    """For commands that build from a catalogue: the valid catalogue, or the problems and exit 1.
+
+    With cache, the files' parses are kept there between runs (as `build` keeps them)."""
     try:
-        return load_valid(powers, shown_as=powers)
+        return load_valid(powers, shown_as=powers, cache=cache)
     except CatalogueInvalid as exc:
         click.echo(exc.describe(powers), err=True)
         sys.exit(1)

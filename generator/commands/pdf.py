@@ -35,11 +35,12 @@ from generator.outputs.pdf.writer import write_pdfs
 )
 def pdf_command(powers: Path, out: Path, cache: Path | None) -> None:
     """生成公开版打印材料:办事明白卡(A4)、流程图海报(A3)、部门和全区职权目录。"""
-    catalogue = load_or_exit(powers)
+    cache = cache or Path(os.environ.get("QLQD_CACHE") or ".cache")
+    catalogue = load_or_exit(powers, cache)
     edition = make_edition(catalogue, "public")
     started = time.perf_counter()
     try:
-        written = write_pdfs(edition, out, cache or Path(os.environ.get("QLQD_CACHE") or ".cache"), StageDisplay())
+        written = write_pdfs(edition, out, cache, StageDisplay())
     except (GeneratorError, OSError) as exc:
         click.echo(f"生成 PDF 失败:{exc}", err=True)
         sys.exit(1)

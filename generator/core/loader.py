@@ -10,7 +10,6 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,15 +20,14 @@ from generator.core.catalogue import Catalogue, Department, Power
 from generator.core.fieldnames import description_of, dotted, title_of, unknown_key_hint
 from generator.core.laws import LAWS_FILE, Laws, LawsRecord
 from generator.core.ledger import LEDGER_FILE, Ledger, LedgerRecord
+from generator.core.loadcache import ParseCache, parse_files, read_file
 from generator.core.model import CatalogueRecord, DepartmentRecord, PowerRecord, Record
 from generator.core.problems import Problem, Report, problem
-from generator.core.yamlsafe import Parsed, YamlRejected, read_yaml
+from generator.core.yamlsafe import Parsed
 from generator.core.yamlsyntax import SHOWN, shorten
 
 CATALOGUE_FILE = "_catalogue.yaml"
 DEPARTMENT_FILE = "_department.yaml"
-PARALLEL_FROM = 2_000  # below this many files, starting worker processes costs more than it saves
-CHUNK = 250  # files a worker parses before it sends them: bounds its memory; smaller chunks cost no measurable time
 R = TypeVar("R", bound=Record)
 
 _EXPECTED = {
@@ -157,28 +155,24 @@ def cut_problems(model: type[Record], parsed: Parsed, rel: str) -> list[Problem]
 
 def parse_file(path: Path, rel: str) -> Parsed | list[Problem]:
     """The parsed file, or the problems that kept it from being read."""
-    try:
-        return read_yaml(path, rel)
-    except YamlRejected as exc:
-        return exc.problems
-    except OSError as exc:
-        return [problem("E002", rel, detail=f"无法读取文件({exc.strerror})")]
+    return read_file((path, rel))[1]
 
 
-def _parse_job(job: tuple[Path, str]) -> Parsed | list[Problem]:
-    return parse_file(*job)
+class Reader:
+    """Parses a catalogue's files: each one afresh, or through the cache of parses when given one."""
 
+    def __init__(self, cache: ParseCache | None = None) -> None:
+        self.cache = cache
 
-def parse_files(jobs: list[tuple[Path, str]]) -> Iterator[Parsed | list[Problem]]:
-    """Parse many files, in order; a large catalogue is spread over every core (parsing is most of a load).
+    def parse(self, jobs: list[tuple[Path, str]]) -> Iterator[Parsed | list[Problem]]:
+        """The outcome of each file, in order."""
+        return parse_files(jobs, self.cache)
 
-    The outcomes come as the workers finish them, so that the caller validates while the rest is parsed."""
-    workers = os.cpu_count() or 1
-    if len(jobs) < PARALLEL_FROM or workers < 2:
-        yield from map(_parse_job, jobs)
-        return
-    with ProcessPoolExecutor(workers) as pool:
-        yield from pool.map(_parse_job, jobs, chunksize=CHUNK)
+    def record(self, model: type[R], path: Path, rel: str, report: Report) -> tuple[R | None, Parsed | None]:
+        """Read and validate one file."""
+        outcome = next(self.parse([(path, rel)]))
+        record = validate_parsed(model, outcome, rel, report)
+        return record, outcome if isinstance(outcome, Parsed) else None
 
 
 def validate_parsed(model: type[R], outcome: Parsed | list[Problem], rel: str, report: Report) -> R | None:
@@ -194,13 +188,6 @@ def validate_parsed(model: type[R], outcome: Parsed | list[Problem], rel: str, r
         return None
 
 
-def read_record(model: type[R], path: Path, rel: str, report: Report) -> tuple[R | None, Parsed | None]:
-    """Read and validate one file."""
-    outcome = parse_file(path, rel)
-    record = validate_parsed(model, outcome, rel, report)
-    return record, outcome if isinstance(outcome, Parsed) else None
-
-
 class _Walker:
     """Finds the files of a catalogue folder, refusing what does not belong."""
 
@@ -208,6 +195,8 @@ class _Walker:
         self.root = root
         self.real_root = root.resolve()
         self.report = report
+        self.dirs: set[Path] = set()  # what entries() found, so that no file is looked at twice
+        self.files: set[Path] = set()
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -227,12 +216,36 @@ class _Walker:
         return False
 
     def entries(self, folder: Path) -> list[Path]:
-        return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and self.allowed(p))
+        """The entries of folder but hidden ones and symlinks leading out, sorted; whether each is a folder or a
+        file is remembered from the listing (a symlink's target is looked at)."""
+        found = []
+        with os.scandir(folder) as listed:
+            for entry in listed:
+                if entry.name.startswith("."):
+                    continue
+                path, link = folder / entry.name, entry.is_symlink()
+                if link and not self.allowed(path):
+                    continue
+                if path.is_dir() if link else entry.is_dir(follow_symlinks=False):
+                    self.dirs.add(path)
+                elif path.is_file() if link else entry.is_file(follow_symlinks=False):
+                    self.files.add(path)
+                found.append(path)
+        return sorted(found, key=_name)
+
+    def is_dir(self, path: Path) -> bool:
+        """For a path entries() gave: whether it is a folder."""
+        return path in self.dirs
 
     def yaml_file(self, path: Path) -> bool:
+        """For a path entries() gave: whether it is a .yaml file (a .yml one is reported)."""
         if path.suffix == ".yml":
             self.report.add(problem("E016", self.rel(path)))
-        return path.is_file() and path.suffix == ".yaml"
+        return path.suffix == ".yaml" and path in self.files
+
+
+def _name(path: Path) -> str:
+    return path.name
 
 
 @contextmanager
@@ -252,73 +265,78 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load(root: Path) -> tuple[Catalogue | None, Report]:
-    """Read every file under root. The catalogue comes back even with errors, holding the valid records."""
+def load(root: Path, cache: Path | None = None) -> tuple[Catalogue | None, Report]:
+    """Read every file under root. The catalogue comes back even with errors, holding the valid records.
+
+    With cache (a folder), the files' parses are kept there by their bytes (loadcache.py): the outcome is the same."""
     with collector_paused():
-        return _load(root)
+        reader = Reader(ParseCache(cache) if cache is not None else None)
+        return _load(root, reader)
 
 
-def _load(root: Path) -> tuple[Catalogue | None, Report]:
+def _load(root: Path, reader: Reader) -> tuple[Catalogue | None, Report]:
     report = Report()
     if not root.is_dir():
         report.add(problem("E017", root.as_posix(), detail=root.as_posix()))
         return None, report
     walker = _Walker(root, report)
-    cat_record = _load_catalogue_file(root, walker, report)
-    ledger = _load_ledger(root, walker, report)
-    laws = _load_laws(root, walker, report)
+    cat_record = _load_catalogue_file(root, walker, reader, report)
+    ledger = _load_ledger(root, walker, reader, report)
+    laws = _load_laws(root, walker, reader, report)
     departments, power_files = [], []
     for entry in walker.entries(root):
-        if entry.is_dir():
-            dept = _load_department(entry, walker, report)
+        if walker.is_dir(entry):
+            dept = _load_department(entry, walker, reader, report)
             departments.append(dept)
             files = _power_files(entry, walker)
             dept.files = [walker.rel(path) for path in files]
             power_files.extend((dept, path, rel) for path, rel in zip(files, dept.files, strict=True))
         elif walker.yaml_file(entry) and entry.name not in (CATALOGUE_FILE, LEDGER_FILE, LAWS_FILE):
             report.add(problem("E013", walker.rel(entry)))
-    _load_powers(power_files, report)
+    _load_powers(power_files, reader, report)
+    if reader.cache is not None:
+        reader.cache.save()
     if cat_record is None:
         return None, report
     return Catalogue(cat_record, departments, ledger, laws=laws, root=root), report
 
 
-def _load_ledger(root: Path, walker: _Walker, report: Report) -> Ledger | None:
+def _load_ledger(root: Path, walker: _Walker, reader: Reader, report: Report) -> Ledger | None:
     """The code ledger _codes.yaml, when the catalogue has one (see ledger.py)."""
     path = root / LEDGER_FILE
     if not path.is_file() or not walker.allowed(path):
         return None
-    record, source = read_record(LedgerRecord, path, LEDGER_FILE, report)
+    record, source = reader.record(LedgerRecord, path, LEDGER_FILE, report)
     return Ledger(record, source) if record else None
 
 
-def _load_laws(root: Path, walker: _Walker, report: Report) -> Laws | None:
+def _load_laws(root: Path, walker: _Walker, reader: Reader, report: Report) -> Laws | None:
     """The law index _laws.yaml, when the catalogue has one (see laws.py)."""
     path = root / LAWS_FILE
     if not path.is_file() or not walker.allowed(path):
         return None
-    record, source = read_record(LawsRecord, path, LAWS_FILE, report)
+    record, source = reader.record(LawsRecord, path, LAWS_FILE, report)
     return Laws(record, source) if record else None
 
 
-def _load_catalogue_file(root: Path, walker: _Walker, report: Report) -> CatalogueRecord | None:
+def _load_catalogue_file(root: Path, walker: _Walker, reader: Reader, report: Report) -> CatalogueRecord | None:
     path = root / CATALOGUE_FILE
     if not path.is_file():
         report.add(problem("E011", CATALOGUE_FILE))
         return None
     if not walker.allowed(path):
         return None
-    record, _ = read_record(CatalogueRecord, path, CATALOGUE_FILE, report)
+    record, _ = reader.record(CatalogueRecord, path, CATALOGUE_FILE, report)
     return record
 
 
-def _load_department(folder: Path, walker: _Walker, report: Report) -> Department:
+def _load_department(folder: Path, walker: _Walker, reader: Reader, report: Report) -> Department:
     dept = Department(folder.name, None)
     info = folder / DEPARTMENT_FILE
     if not info.is_file():
         report.add(problem("E012", walker.rel(folder) + "/"))
     elif walker.allowed(info):
-        dept.record, dept.source = read_record(DepartmentRecord, info, walker.rel(info), report)
+        dept.record, dept.source = reader.record(DepartmentRecord, info, walker.rel(info), report)
     return dept
 
 
@@ -326,7 +344,7 @@ def _power_files(folder: Path, walker: _Walker) -> list[Path]:
     """The power files of a department folder; anything nested deeper is reported."""
     found = []
     for entry in walker.entries(folder):
-        if entry.is_dir():
+        if walker.is_dir(entry):
             for nested in sorted(entry.rglob("*.yaml")):
                 walker.report.add(problem("E013", walker.rel(nested)))
         elif walker.yaml_file(entry) and entry.name != DEPARTMENT_FILE:
@@ -334,10 +352,10 @@ def _power_files(folder: Path, walker: _Walker) -> list[Path]:
     return found
 
 
-def _load_powers(files: list[tuple[Department, Path, str]], report: Report) -> None:
+def _load_powers(files: list[tuple[Department, Path, str]], reader: Reader, report: Report) -> None:
     jobs = [(path, rel) for _, path, rel in files]
     report.records += len(jobs)
-    for (dept, _, rel), outcome in zip(files, parse_files(jobs), strict=True):
+    for (dept, _, rel), outcome in zip(files, reader.parse(jobs), strict=True):
         record = validate_parsed(PowerRecord, outcome, rel, report)
         if record is not None:
             dept.powers.append(Power(record, rel, outcome.without_data()))

@@ -100,6 +100,10 @@ def procedure_problems(power: Power) -> Iterator[Problem]:
     yield from broken
     if broken:
         return
+    plain = longest_if_plain(steps[0].id, ids)
+    if plain is not None:  # the common case, found by one walk: no cycle and no step unreached
+        yield from _path_length_problems(power, ids, plain)
+        return
     cycle = find_cycle(steps, ids)
     if cycle:
         yield problem("E211", power.path, _at(power, "procedure", "steps"), "procedure", cycle=" → ".join(cycle))
@@ -108,7 +112,7 @@ def procedure_problems(power: Power) -> Iterator[Problem]:
     for i, step in enumerate(steps):
         if step.id not in reached:
             yield problem("E210", power.path, _at(power, "procedure", "steps", i), "procedure", step=step.id)
-    yield from _path_length_problems(power, ids, reached)
+    yield from _path_length_problems(power, ids)
 
 
 def _broken_references(power: Power, ids: dict[str, Step]) -> Iterator[Problem]:
@@ -156,7 +160,20 @@ def reachable(steps: list[Step], ids: dict[str, Step]) -> set[str]:
 
 def longest_path(first: str, ids: dict[str, Step]) -> tuple[int, list[str]]:
     """The largest total of step days along any path from first (the graph has no cycle)."""
+    found = _longest_walk(first, ids)
+    assert found is not None, "a procedure with a cycle has no longest path"
+    return found
+
+
+def longest_if_plain(first: str, ids: dict[str, Step]) -> tuple[int, list[str]] | None:
+    """longest_path, when every step is reached from first and none leads back to itself; else None."""
+    return _longest_walk(first, ids, every=True)
+
+
+def _longest_walk(first: str, ids: dict[str, Step], every: bool = False) -> tuple[int, list[str]] | None:
+    """longest_path by one walk; None if the walk meets a cycle, or (with every) leaves a step unreached."""
     best: dict[str, tuple[int, str | None]] = {}  # step -> (days from it to the end, next step on that path)
+    opened: set[str] = set()  # steps whose next steps were put on the stack
     todo = [first]
     while todo:
         sid = todo[-1]
@@ -165,11 +182,16 @@ def longest_path(first: str, ids: dict[str, Step]) -> tuple[int, list[str]]:
             continue
         waiting = [b.to for b in ids[sid].next if b.to not in best]
         if waiting:
+            if sid in opened:  # back at a step before its next steps are done: one of them leads back to it
+                return None
+            opened.add(sid)
             todo.extend(waiting)
             continue
         tails = [(best[b.to][0], b.to) for b in ids[sid].next] or [(0, None)]
         total, after = max(tails, key=lambda t: t[0])
         best[sid] = ((ids[sid].days or 0) + total, after)
+    if every and len(best) < len(ids):
+        return None
     path: list[str] = []
     step: str | None = first
     while step is not None:
@@ -178,7 +200,10 @@ def longest_path(first: str, ids: dict[str, Step]) -> tuple[int, list[str]]:
     return best[first][0], path
 
 
-def _path_length_problems(power: Power, ids: dict[str, Step], reached: set[str]) -> Iterator[Problem]:
+def _path_length_problems(
+    power: Power, ids: dict[str, Step], longest: tuple[int, list[str]] | None = None
+) -> Iterator[Problem]:
+    """W203 for steps without days; E208 when the longest path (worked out unless given) exceeds the promise."""
     limit, steps = power.record.time_limit, power.record.procedure.steps
     if not limit or limit.promised is None:
         return
@@ -187,7 +212,7 @@ def _path_length_problems(power: Power, ids: dict[str, Step], reached: set[str])
         yield problem("W203", power.path, _at(power, "procedure", "steps", i), "procedure", step=step.id)
     if missing:
         return
-    total, path = longest_path(steps[0].id, ids)
+    total, path = longest or longest_path(steps[0].id, ids)
     if total > limit.promised:
         names = " → ".join(ids[s].name for s in path)
         at = _at(power, "time_limit", "promised")

@@ -24,13 +24,14 @@ _RECORD_SUFFIXES = (".yaml", ".yml")  # .yml is read to be reported (E016)
 
 
 def check_catalogue(
-    root: Path, today: dt.date | None = None, shown_as: Path | None = None
+    root: Path, today: dt.date | None = None, shown_as: Path | None = None, cache: Path | None = None
 ) -> tuple[Catalogue | None, Report]:
     """Every problem of the catalogue at root; the catalogue holds the records that were valid.
 
-    With shown_as (the catalogue folder as the user named it), problems print their paths under it."""
+    With shown_as (the catalogue folder as the user named it), problems print their paths under it; with cache (a
+    folder), the files' parses are kept there for the next check (the same outcome, faster)."""
     with collector_paused():  # the rules make many objects too (one per code with a ledger)
-        catalogue, report = load(root)
+        catalogue, report = load(root, cache)
         if catalogue is not None:
             report.extend(rules.check(catalogue, today or dt.date.today()))
     if shown_as is not None and root.is_dir():  # a missing folder's E017 already names the folder
@@ -38,9 +39,9 @@ def check_catalogue(
     return catalogue, report
 
 
-def load_valid(root: Path, shown_as: Path | None = None) -> Catalogue:
+def load_valid(root: Path, shown_as: Path | None = None, cache: Path | None = None) -> Catalogue:
     """The catalogue at root, or CatalogueInvalid when it has any error (paths printed under shown_as)."""
-    catalogue, report = check_catalogue(root, shown_as=shown_as)
+    catalogue, report = check_catalogue(root, shown_as=shown_as, cache=cache)
     if catalogue is None or report.errors:
         raise CatalogueInvalid(report)
     return catalogue

@@ -51,6 +51,7 @@ _SCALAR_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null
 _SEQ, _MAP, _MERGE = _TAG + "seq", _TAG + "map", _TAG + "merge"
 # Characters YAML refuses (C0/C1 controls other than tab and line breaks, non-characters).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_PLAIN = frozenset((str, int, float, bool, type(None)))  # what JSON and marshal hold; YAML also gives dates
 _KIND = {dict: "映射", list: "列表", str: "文字", int: "数字", float: "数字", bool: "布尔值", type(None): "空值"}
 
 Loc = tuple[str | int, ...]
@@ -75,6 +76,7 @@ class Parsed:
     marks: array[int]  # 0-based line, column and depth of the data, then of each key and list item in it, in order
     parts: list[str | int]  # the key or index of each of those but the first
     cut: list[CutValue] = field(default_factory=list)
+    typed: list[tuple[Loc, Any]] = field(default_factory=list)  # each value of another type than _PLAIN's (dates)
 
     @cached_property
     def positions(self) -> Positions:
@@ -111,7 +113,7 @@ class Parsed:
 
     def without_data(self) -> Parsed:
         """The positions alone, once a record holds the content: most of a large catalogue's memory otherwise."""
-        return replace(self, data=None)
+        return replace(self, data=None, typed=[])
 
 
 class YamlRejected(GeneratorError):
@@ -124,7 +126,11 @@ class YamlRejected(GeneratorError):
 
 def read_yaml(path: Path, rel: str) -> Parsed:
     """Read, decode, parse and check one file, or raise YamlRejected with the reason."""
-    raw = path.read_bytes()
+    return parse_bytes(path.read_bytes(), rel)
+
+
+def parse_bytes(raw: bytes, rel: str) -> Parsed:
+    """Decode, parse and check a file's bytes, as read_yaml does after reading them."""
     if len(raw) > MAX_BYTES:
         raise YamlRejected(problem("E006", rel, size=len(raw), limit=MAX_BYTES))
     return parse_text(decode(raw, rel), rel)
@@ -218,6 +224,7 @@ class _Builder:
         self.scalars = SafeConstructor()
         self.duplicates: list[Problem] = []
         self.cut: dict[tuple[int, int], CutValue] = {}
+        self.typed: list[tuple[Loc, Any]] = []
 
     def build(self, node: yaml.Node) -> Parsed:
         self.marks.extend((node.start_mark.line, node.start_mark.column, 0))
@@ -228,7 +235,7 @@ class _Builder:
             self.colon_mistake(node)
         if not isinstance(data, dict):
             raise YamlRejected(problem("E008", self.rel, self.mark(node), actual=_KIND.get(type(data), "其他")))
-        return Parsed(data, self.marks, self.parts, list(self.cut.values()))
+        return Parsed(data, self.marks, self.parts, list(self.cut.values()), self.typed)
 
     def colon_mistake(self, node: yaml.Node) -> None:
         """A file of plain text whose first line is meant as `key: value` (`name：统计局`): name the colon."""
@@ -252,7 +259,7 @@ class _Builder:
             self.refuse_tag(node)
         if self.lines:  # a file without any # has nothing cut
             self.note_cut(node, loc)
-        return node.value if node.tag == _STR else self.scalar(node)  # most values are text: no constructor
+        return node.value if node.tag == _STR else self.scalar(node, loc)  # most values are text: no constructor
 
     def note_cut(self, node: yaml.Node, loc: Loc) -> None:
         """Remember a plain text (or empty) value followed on its line by `#text`, which YAML dropped."""
@@ -266,13 +273,16 @@ class _Builder:
             at = (end.line + 1, found.start(1) + 1)
             self.cut.setdefault(at, CutValue(loc, at, node.value, found[1]))
 
-    def scalar(self, node: yaml.Node) -> Any:
+    def scalar(self, node: yaml.Node, loc: Loc) -> Any:
         """A typed scalar's value; its text when it only looks like a number or date (2024-13-45, a huge int)."""
         try:
-            return self.scalars.construct_object(node)
+            value = self.scalars.construct_object(node)
         except (ValueError, KeyError, AttributeError, IndexError, OverflowError):
             self.scalars.recursive_objects.pop(node, None)
             return node.value
+        if type(value) not in _PLAIN:
+            self.typed.append((loc, value))
+        return value
 
     def grow(self, node: yaml.Node) -> None:
         """Count a node and its text as aliases expand; refuse what grows past the limits."""

@@ -24,8 +24,9 @@ from generator.preview.snapshot import Signature, changed_paths, snapshot
 class LiveCatalogue:
     """A catalogue folder, its records and the problems of reading them, kept up to date by refresh()."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache: Path | None = None) -> None:
         self.root = root
+        self.cache = cache  # where the files' parses are kept between loads (core/loadcache.py), if anywhere
         self.files: dict[str, Signature] = {}
         self.catalogue: Catalogue | None = None
         self.read_problems: list[Problem] = []
@@ -36,7 +37,7 @@ class LiveCatalogue:
         self.files = snapshot(self.root)  # before reading: a save during the read shows as a change next time
         self.catalogue = None
         gc.unfreeze()
-        self.catalogue, report = load(self.root)
+        self.catalogue, report = load(self.root, self.cache)
         self.read_problems, self.records = report.problems, report.records
         gc.collect()
         gc.freeze()  # the records live on: later collections need not look at them again

@@ -64,7 +64,7 @@ class Preview:
         self.janitor = Janitor()
         for folder in leftovers(cache / "preview"):
             self.janitor.remove(folder)
-        self.live = LiveCatalogue(powers)
+        self.live = LiveCatalogue(powers, cache)
         self.builder = Builder(self.work, cache)
         self.observer: BaseObserver | None = None
         self.stopping = threading.Event()
