@@ -33,7 +33,7 @@ def edition_of(powers: Path) -> Edition:
 
 
 def entries(cache: Path) -> set[str]:
-    return {p.name for p in cache.iterdir()}
+    return {p.name for p in (cache / "pages").iterdir()}
 
 
 def rebuilt(original: Path, tmp_path: Path, edit) -> tuple[dict[str, str], dict[str, str], int]:

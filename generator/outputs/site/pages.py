@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from generator.outputs import templating
 from generator.core.edition import Edition, EditionDepartment, EditionPower, Withheld
 from generator.core.model import CatalogueRecord, PowerRecord, Revision, Step
-from generator.outputs import wording
+from generator.outputs import pinyin, wording
 from generator.outputs.bidi import visible_controls
 from generator.outputs.flowchart import chart_label, dot_source, render_svgs
 from generator.outputs.lawindex import cited_laws, law_rows
@@ -294,10 +294,13 @@ def index_pages(edition: Edition, cache: Path | None = None) -> dict[str, str]:
     """Every generated page but the powers' own: the sections, departments and categories. With a cache folder, a
     page whose inputs are those of a page the last build made there is taken from it (generator/outputs/site/kept.py)."""
     site = SiteContext.of(edition)
-    kept = KeptPages(environment(), site, edition, TEMPLATES, cache)
+    kept = KeptPages(environment(), site, edition, TEMPLATES, cache / "pages" if cache else None)
+    readings = pinyin.Readings(cache / "pinyin.json" if cache else None)
     page = kept.page
-    pages = section_pages(edition, page) | department_pages(edition, site, page) | index_section_pages(edition, page)
+    pages = section_pages(edition, page) | department_pages(edition, site, page)
+    pages |= index_section_pages(edition, page, readings)
     kept.prune()
+    readings.save()
     return pages
 
 
