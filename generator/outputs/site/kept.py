@@ -27,7 +27,10 @@ from pydantic import BaseModel
 from generator.core.edition import Edition
 
 SITE = "site"  # the name every page template knows the site by
-PLAIN = (str, int, float, bool, NoneType, dt.date)  # hashed by type and text where they appear
+PLAIN = (str, int, float, bool, NoneType, dt.date)  # written as their repr where they appear
+CONTAINERS = (list, tuple, dict)
+INLINE = 8  # a container of at most this many items is written where it appears, a longer one hashed once
+SEPARATOR = "\x1f"  # between the parts of a value's text: repr and JSON escape it
 LIBRARIES = ("qlqd-generator", "jinja2", "markupsafe")
 
 
@@ -48,50 +51,57 @@ PAGE_SITE_FIELDS = frozenset(f.name for f in fields(PageSite))
 
 
 class Fingerprints:
-    """Hashes of values by what they hold; an object is hashed once, however many pages show it."""
+    """Hashes of values by what they hold; an object is hashed once, however many pages show it.
+
+    A value is written out as text: a plain value as its repr (quoted and escaped, so told apart by type), a model
+    as its JSON, a dataclass field by field and a container item by item, each after its type's name; an object
+    (or a long container) by the hash of its own text. The parts are joined by a character no part holds raw."""
 
     def __init__(self) -> None:
-        self._known: dict[int, tuple[object, bytes]] = {}  # id -> (the object, kept alive so its id stays its own; hash)
+        self._known: dict[int, tuple[object, str]] = {}  # id -> (the object, kept alive so its id stays its own; hash)
         self._fields: dict[type, tuple[str, ...]] = {}
 
-    def of(self, value: object) -> bytes:
+    def of(self, value: object) -> str:
         known = self._known.get(id(value))
         if known is not None:
             return known[1]
-        digest = hashlib.sha256()
-        self._feed(digest, value)
-        hashed = digest.digest()
+        parts: list[str] = []
+        self._write(parts, value)
+        hashed = hashlib.sha256(SEPARATOR.join(parts).encode("utf-8", "surrogatepass")).hexdigest()
         self._known[id(value)] = (value, hashed)
         return hashed
 
-    def _add(self, digest: hashlib._Hash, value: object) -> None:
-        """Value into digest: a plain value by its type and text, anything else by its own hash."""
-        if type(value) in PLAIN:
-            _text(digest, f"{type(value).__name__}:{value}")
-        else:
-            digest.update(self.of(value))
-
-    def _feed(self, digest: hashlib._Hash, value: object) -> None:
+    def _add(self, parts: list[str], value: object) -> None:
+        """A plain value or a short container where it is, anything else by its own hash (made once)."""
         kind = type(value)
-        _text(digest, f"{kind.__module__}.{kind.__qualname__}")
+        if kind in PLAIN:
+            parts.append(repr(value))
+        elif kind in CONTAINERS and len(value) <= INLINE:  # type: ignore[arg-type]
+            self._write(parts, value)
+        else:
+            parts.append("#" + self.of(value))
+
+    def _write(self, parts: list[str], value: object) -> None:
+        kind = type(value)
+        parts.append(f"{kind.__module__}.{kind.__qualname__}")
         if isinstance(value, BaseModel):
-            _text(digest, value.model_dump_json())
+            parts.append(value.model_dump_json())  # JSON escapes every control character
         elif is_dataclass(value) and not isinstance(value, type):
             for name in self._names(kind):
-                self._add(digest, getattr(value, name))
+                self._add(parts, getattr(value, name))
         elif isinstance(value, list | tuple):
-            _text(digest, str(len(value)))
+            parts.append(str(len(value)))
             for item in value:
-                self._add(digest, item)
+                self._add(parts, item)
         elif isinstance(value, dict):
-            _text(digest, str(len(value)))
+            parts.append(str(len(value)))
             for key, item in value.items():
-                self._add(digest, key)
-                self._add(digest, item)
+                self._add(parts, key)
+                self._add(parts, item)
         elif isinstance(value, PLAIN):  # a subclass, such as Markup: shown otherwise than its base
-            _text(digest, str(value))
+            parts.append(repr(value))
         elif isinstance(value, FunctionType) and value.__closure__ is None:  # its code is in the common key
-            _text(digest, f"{value.__module__}.{value.__qualname__}:{value.__code__.co_firstlineno}")
+            parts.append(f"{value.__qualname__}:{value.__code__.co_firstlineno}")
         else:
             raise TypeError(f"no fingerprint for a value of type {kind.__qualname__}")
 
@@ -172,7 +182,7 @@ class KeptPages:
         _text(digest, root)
         for name in sorted(values):
             _text(digest, name)
-            digest.update(self.fingerprints.of(values[name]))
+            _text(digest, self.fingerprints.of(values[name]))
         return digest.hexdigest()
 
     def _render(self, template: str, root: str, site: Site, values: dict[str, object]) -> str:
