@@ -58,17 +58,20 @@ class Fingerprints:
     (or a long container) by the hash of its own text. The parts are joined by a character no part holds raw."""
 
     def __init__(self) -> None:
-        self._known: dict[int, tuple[object, str]] = {}  # id -> (the object, kept alive so its id stays its own; hash)
+        self._known: dict[int, str] = {}  # id -> hash
+        self._alive: list[object] = []  # the objects hashed, kept alive so that each id stays its own (no tuple per
+        # object: millions of records are in memory, and every object that lives on brings a full collection nearer)
         self._fields: dict[type, tuple[str, ...]] = {}
 
     def of(self, value: object) -> str:
         known = self._known.get(id(value))
         if known is not None:
-            return known[1]
+            return known
         parts: list[str] = []
         self._write(parts, value)
         hashed = hashlib.sha256(SEPARATOR.join(parts).encode("utf-8", "surrogatepass")).hexdigest()
-        self._known[id(value)] = (value, hashed)
+        self._known[id(value)] = hashed
+        self._alive.append(value)
         return hashed
 
     def _add(self, parts: list[str], value: object) -> None:
