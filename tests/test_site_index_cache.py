@@ -160,7 +160,15 @@ def test_values_are_told_apart_by_what_they_hold():
     from markupsafe import Markup
 
     prints = Fingerprints()
-    pairs = [("a", Markup("a")), (["a", "b"], ["ab"]), ((1,), [1]), ({"a": 1}, {"a": "1"}), (1, True), ("", None)]
+    pairs = [
+        ("a", Markup("a")),
+        (["a", "b"], ["ab"]),
+        ((1,), [1]),
+        ({"a": 1}, {"a": "1"}),
+        (1, True),
+        ("", None),
+        (Path("a"), "a"),
+    ]
     assert all(prints.of(one) != prints.of(other) for one, other in pairs)
     assert prints.of(["x", 1]) == Fingerprints().of(["x", 1])
     with pytest.raises(TypeError):

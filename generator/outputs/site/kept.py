@@ -17,7 +17,7 @@ import hashlib
 import os
 from dataclasses import dataclass, fields, is_dataclass
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePath
 from types import FunctionType, NoneType
 from typing import Protocol
 
@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from generator.core.edition import Edition
 
 SITE = "site"  # the name every page template knows the site by
-PLAIN = (str, int, float, bool, NoneType, dt.date)  # written as their repr where they appear
+PLAIN = (str, int, float, bool, NoneType, dt.date, PurePath)  # written as their repr where they appear
 CONTAINERS = (list, tuple, dict)
 INLINE = 8  # a container of at most this many items is written where it appears, a longer one hashed once
 SEPARATOR = "\x1f"  # between the parts of a value's text: repr and JSON escape it
