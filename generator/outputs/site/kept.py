@@ -17,6 +17,7 @@ import hashlib
 import os
 from dataclasses import dataclass, fields, is_dataclass
 from importlib import metadata
+from operator import attrgetter
 from pathlib import Path, PurePath
 from types import FunctionType, NoneType
 from typing import Protocol
@@ -28,7 +29,8 @@ from generator.core.edition import Edition
 
 SITE = "site"  # the name every page template knows the site by
 PLAIN = (str, int, float, bool, NoneType, dt.date, PurePath)  # written as their repr where they appear
-CONTAINERS = (list, tuple, dict)
+PLAIN_TYPES = frozenset(PLAIN)
+CONTAINER_TYPES = frozenset((list, tuple, dict))
 INLINE = 8  # a container of at most this many items is written where it appears, a longer one hashed once
 SEPARATOR = "\x1f"  # between the parts of a value's text: repr and JSON escape it
 LIBRARIES = ("qlqd-generator", "jinja2", "markupsafe")
@@ -61,7 +63,7 @@ class Fingerprints:
         self._known: dict[int, str] = {}  # id -> hash
         self._alive: list[object] = []  # the objects hashed, kept alive so that each id stays its own (no tuple per
         # object: millions of records are in memory, and every object that lives on brings a full collection nearer)
-        self._fields: dict[type, tuple[str, ...]] = {}
+        self._fields: dict[type, tuple[attrgetter | None, bool]] = {}  # a dataclass: its fields' getter, several?
 
     def of(self, value: object) -> str:
         known = self._known.get(id(value))
@@ -77,9 +79,9 @@ class Fingerprints:
     def _add(self, parts: list[str], value: object) -> None:
         """A plain value or a short container where it is, anything else by its own hash (made once)."""
         kind = type(value)
-        if kind in PLAIN:
+        if kind in PLAIN_TYPES:
             parts.append(repr(value))
-        elif kind in CONTAINERS and len(value) <= INLINE:  # type: ignore[arg-type]
+        elif kind in CONTAINER_TYPES and len(value) <= INLINE:  # type: ignore[arg-type]
             self._write(parts, value)
         else:
             parts.append("#" + self.of(value))
@@ -90,8 +92,8 @@ class Fingerprints:
         if isinstance(value, BaseModel):
             parts.append(value.model_dump_json())  # JSON escapes every control character
         elif is_dataclass(value) and not isinstance(value, type):
-            for name in self._names(kind):
-                self._add(parts, getattr(value, name))
+            for item in self._values(kind, value):
+                self._add(parts, item)
         elif isinstance(value, list | tuple):
             parts.append(str(len(value)))
             for item in value:
@@ -108,11 +110,16 @@ class Fingerprints:
         else:
             raise TypeError(f"no fingerprint for a value of type {kind.__qualname__}")
 
-    def _names(self, kind: type) -> tuple[str, ...]:
-        names = self._fields.get(kind)
-        if names is None:
-            names = self._fields[kind] = tuple(f.name for f in fields(kind))
-        return names
+    def _values(self, kind: type, value: object) -> tuple[object, ...]:
+        """A dataclass's field values, in the order of its fields."""
+        known = self._fields.get(kind)
+        if known is None:
+            names = [f.name for f in fields(kind)]
+            known = self._fields[kind] = (attrgetter(*names) if names else None, len(names) > 1)
+        getter, several = known
+        if getter is None:
+            return ()
+        return getter(value) if several else (getter(value),)
 
 
 def _text(digest: hashlib._Hash, text: str) -> None:
