@@ -59,7 +59,7 @@ def publish(
     cache = cache if kind == "public" else cache / kind  # an edition's pages never share a cache with another's
     with building(out) as site_dir:
         with progress.stage("索引页面", "页") as stage:
-            site = SitePlan.of(edition)
+            site = SitePlan.of(edition, cache)
             stage.advance(len(site.pages))
         with progress.stage("网站(MkDocs)", "页") as stage:
             meta = Handover(site_title(edition), edition.catalogue.site_url, epoch, kind, edition.catalogue.traditional)

@@ -43,7 +43,7 @@ class Builder:
         """The whole site of the edition, in a new folder."""
         self.built += 1
         epoch = source_date_epoch(edition)
-        plan = SitePlan.of(edition)
+        plan = SitePlan.of(edition, self.cache)
         engine, ran = self._engine(plan, edition, epoch)
         site = self.work / f"site-{self.built}"
         shutil.rmtree(site, ignore_errors=True)

@@ -16,6 +16,8 @@ from generator.outputs.site.sitemap import rewrite_sitemap
 from generator.outputs import wording
 from generator.outputs.wording import power_page_path, safe_url
 
+INDEX_FOLDER = "index-pages"  # the index pages' cache, in the build's
+
 
 @dataclass
 class SitePlan:
@@ -25,8 +27,9 @@ class SitePlan:
     power_kind: Page | None  # a power page, standing for all of them
 
     @classmethod
-    def of(cls, edition: Edition) -> SitePlan:
-        pages = index_pages(edition)
+    def of(cls, edition: Edition, cache: Path | None = None) -> SitePlan:
+        """The plan of the edition's site; with the build's cache folder, unchanged index pages are taken from it."""
+        pages = index_pages(edition, cache / INDEX_FOLDER if cache is not None else None)
         sample = sample_power_pages(edition)
         return cls(edition, pages, ShellPlan.of(pages, sample), sample[0] if sample else None)
 

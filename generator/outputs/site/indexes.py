@@ -34,13 +34,15 @@ class Letter:
     entries: list[Entry]
 
 
-def az_letters(edition: Edition) -> list[Letter]:
-    """Every power the edition shows, once, grouped by the initial of its name's pinyin (A–Z, then #)."""
-    ordered = sorted(edition.powers(), key=lambda p: (*pinyin.sort_key(p.record.name), p.code))
+def az_letters(edition: Edition, readings: pinyin.Readings | None = None) -> list[Letter]:
+    """Every power the edition shows, once, grouped by the initial of its name's pinyin (A–Z, then #); readings
+    may hold the names' pinyin from an earlier build."""
+    readings = readings or pinyin.Readings(None)
+    ordered = sorted(edition.powers(), key=lambda p: (readings.plain(p.record.name), p.record.name, p.code))
     groups: dict[str, list[Entry]] = {}
     for power in ordered:
         name = power.record.name
-        groups.setdefault(pinyin.initial(name), []).append(Entry(power, pinyin.reading(name)))
+        groups.setdefault(pinyin.initial_of(readings.plain(name)), []).append(Entry(power, readings.reading(name)))
     order = [*pinyin.LETTERS, pinyin.OTHER]
     return [Letter(letter, groups[letter]) for letter in order if letter in groups]
 
@@ -130,14 +132,14 @@ def directory_limit() -> int:
     return splits.MAX_ROWS // 3
 
 
-def index_section_pages(edition: Edition, page: Callable[..., str]) -> dict[str, str]:
+def index_section_pages(edition: Edition, page: Callable[..., str], readings: pinyin.Readings) -> dict[str, str]:
     """The A–Z index, the 公开目录's list of departments, and each department's 公开目录 (long ones cut into pages)."""
-    return az_pages(edition, page) | directory_pages(edition, page)
+    return az_pages(edition, page, readings) | directory_pages(edition, page)
 
 
-def az_pages(edition: Edition, page: Callable[..., str]) -> dict[str, str]:
+def az_pages(edition: Edition, page: Callable[..., str], readings: pinyin.Readings) -> dict[str, str]:
     """The A–Z index on one page; a long one lists the letters there, each letter on its own numbered pages."""
-    letters = az_letters(edition)
+    letters = az_letters(edition, readings)
     if not splits.is_long(sum(len(group.entries) for group in letters)):
         return {wording.page_path(wording.AZ_INDEX): page("az.md.j2", "../", letters=letters, parts=[])}
     parts = []

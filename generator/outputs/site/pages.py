@@ -21,12 +21,13 @@ from markupsafe import Markup, escape
 from generator.outputs import templating
 from generator.core.edition import Edition, EditionDepartment, EditionPower, Withheld
 from generator.core.model import CatalogueRecord, PowerRecord, Revision, Step
-from generator.outputs import wording
+from generator.outputs import pinyin, wording
 from generator.outputs.bidi import visible_controls
 from generator.outputs.flowchart import chart_label, dot_source, render_svgs
 from generator.outputs.lawindex import cited_laws, law_rows
 from generator.outputs.opendata import downloads, size_slot, updated
 from generator.outputs.site.indexes import index_section_pages
+from generator.outputs.site.kept import KeptPages
 from generator.outputs.site.shells import Page, parse_page
 from generator.outputs.site.splits import by_category, by_department, category_shares, is_long, part_pages
 
@@ -289,15 +290,18 @@ class PowerContext:
     category_codes: dict[str, str]
 
 
-def index_pages(edition: Edition) -> dict[str, str]:
-    """Every generated page but the powers' own: the sections, departments and categories."""
-    env = environment()
+def index_pages(edition: Edition, cache: Path | None = None) -> dict[str, str]:
+    """Every generated page but the powers' own: the sections, departments and categories. With a cache folder, a
+    page whose inputs are those of a page the last build made there is taken from it (generator/outputs/site/kept.py)."""
     site = SiteContext.of(edition)
-
-    def page(template: str, root: str, **values: object) -> str:
-        return env.get_template(template).render(site=site, root=root, **values)
-
-    return section_pages(edition, page) | department_pages(edition, site, page) | index_section_pages(edition, page)
+    kept = KeptPages(environment(), site, edition, TEMPLATES, cache / "pages" if cache else None)
+    readings = pinyin.Readings(cache / "pinyin.json" if cache else None)
+    page = kept.page
+    pages = section_pages(edition, page) | department_pages(edition, site, page)
+    pages |= index_section_pages(edition, page, readings)
+    kept.prune()
+    readings.save()
+    return pages
 
 
 def section_pages(edition: Edition, page: Callable[..., str]) -> dict[str, str]:
