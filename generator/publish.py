@@ -10,6 +10,7 @@ build leaves the previous site exactly as it was, and the next build cleans up a
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import re
 import secrets
@@ -55,6 +56,7 @@ def publish(
         catalogue = load_valid(powers, shown_as=powers, cache=cache)
         stage.advance(sum(1 for _ in catalogue.powers()))
     edition = make_edition(catalogue, kind)
+    gc.freeze()  # the catalogue lives as long as the build: no collection need walk its millions of objects again
     epoch = source_date_epoch(edition)
     cache = cache if kind == "public" else cache / kind  # an edition's pages never share a cache with another's
     with building(out) as site_dir:

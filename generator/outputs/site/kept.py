@@ -25,7 +25,7 @@ from typing import Protocol
 from jinja2 import Environment, nodes
 from pydantic import BaseModel
 
-from generator.core.edition import Edition
+from generator.core.edition import Edition, EditionPower
 
 SITE = "site"  # the name every page template knows the site by
 PLAIN = (str, int, float, bool, NoneType, dt.date, PurePath)  # written as their repr where they appear
@@ -91,6 +91,8 @@ class Fingerprints:
         parts.append(f"{kind.__module__}.{kind.__qualname__}")
         if isinstance(value, BaseModel):
             parts.append(value.model_dump_json())  # JSON escapes every control character
+        elif isinstance(value, EditionPower):  # its digest covers all it can show, made once per build
+            parts.append(value.digest)
         elif is_dataclass(value) and not isinstance(value, type):
             for item in self._values(kind, value):
                 self._add(parts, item)
