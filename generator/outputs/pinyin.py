@@ -10,8 +10,6 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from pypinyin import Style, lazy_pinyin
-
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 OTHER = "#"  # the group of names that start with neither a Chinese character nor a Latin letter
 
@@ -19,13 +17,21 @@ OTHER = "#"  # the group of names that start with neither a Chinese character no
 @cache
 def reading(name: str) -> str:
     """The name in pinyin with tone marks, syllables separated by spaces: 行政许可 → xíng zhèng xǔ kě."""
-    return " ".join(part.strip() for part in lazy_pinyin(name, style=Style.TONE) if part.strip())
+    return " ".join(part.strip() for part in _syllables(name, toned=True) if part.strip())
 
 
 @cache
 def plain(name: str) -> str:
     """The name in pinyin without tones, in lower case: the sort key's first part."""
-    return " ".join(part.strip().lower() for part in lazy_pinyin(name) if part.strip())
+    return " ".join(part.strip().lower() for part in _syllables(name, toned=False) if part.strip())
+
+
+def _syllables(name: str, toned: bool) -> list[str]:
+    """pypinyin's reading of the name, imported when first needed: its phrase dictionary takes a sixth of a second
+    to load, which a rebuild whose names are all in Readings' file does without."""
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(name, style=Style.TONE) if toned else lazy_pinyin(name)
 
 
 def initial(name: str) -> str:
