@@ -42,6 +42,8 @@ class SitePlan:
         """After the engine ran: fill the shells, write every power's page, and list them all in the sitemap. The
         power pages as the search index knows them (no later stage may change them)."""
         shells = self.shells.fill(site_dir)
+        self.shells.filled = []  # written: their texts go (hundreds of MB at 100,000 records, else held to the end)
+        self.pages = dict.fromkeys(self.pages, "")  # the paths stay, for the sitemap
         written = {}
         if self.power_kind is not None:
             written = write_record_pages(self.edition, shells[shell_key(self.power_kind)], site_dir, cache, advance)
