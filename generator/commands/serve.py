@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 import sys
 from pathlib import Path
@@ -42,10 +41,6 @@ def serve_command(powers: Path, port: int, cache: Path) -> None:
     finally:
         preview.close()
     click.echo("预览已停止。")
-    sys.stdout.flush()
-    # Stopped and cleaned up: a build the preview had under way is abandoned rather than awaited, as Python's exit
-    # would await the worker threads and processes it started (seen to take over 30 s late in the test suite).
-    os._exit(0)
 
 
 def _interrupt(number: int, frame: object) -> None:
