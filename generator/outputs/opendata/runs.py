@@ -10,11 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterator
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from generator.core.edition import Edition, EditionPower
+from generator.outputs.codehash import outputs_digest
 
 FOLDER = "opendata"  # under the build's cache
 FORMAT = "runs-1"  # bump when what a run holds changes
@@ -27,7 +26,7 @@ class Runs:
         self.edition = edition
         self.folder = folder
         self.used: set[str] = set()
-        shared = [FORMAT, _code_digest(), edition.kind, edition.catalogue.model_dump_json()]
+        shared = [FORMAT, outputs_digest(), edition.kind, edition.catalogue.model_dump_json()]
         shared += [f"{key}\0{law.model_dump_json()}" for key, law in sorted(edition.laws.items())]
         self.shared = hashlib.sha256("\0".join(shared).encode("utf-8")).hexdigest()
 
@@ -65,13 +64,3 @@ class Runs:
             for path in self.folder.iterdir():
                 if path.name not in self.used:
                     path.unlink(missing_ok=True)
-
-
-@cache
-def _code_digest() -> str:
-    """The hash of the code that renders an item: every module of the outputs wing, and the generator's version."""
-    digest = hashlib.sha256(metadata.version("qlqd-generator").encode())
-    outputs = Path(__file__).resolve().parents[1]
-    for path in sorted(outputs.rglob("*.py")):
-        digest.update(path.relative_to(outputs).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()

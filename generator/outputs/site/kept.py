@@ -26,6 +26,7 @@ from jinja2 import Environment, nodes
 from pydantic import BaseModel
 
 from generator.core.edition import Edition, EditionPower
+from generator.outputs.codehash import outputs_digest
 
 SITE = "site"  # the name every page template knows the site by
 PLAIN = (str, int, float, bool, NoneType, dt.date, PurePath)  # written as their repr where they appear
@@ -134,12 +135,10 @@ def common_key(edition: Edition, templates: Path) -> bytes:
     digest = hashlib.sha256()
     for library in LIBRARIES:
         _text(digest, f"{library}={metadata.version(library)}")
-    outputs = Path(__file__).resolve().parents[1]
-    for folder, pattern in ((templates, "*"), (outputs, "*.py")):
-        for path in sorted(folder.rglob(pattern)):
-            if path.is_file():
-                _text(digest, path.relative_to(folder).as_posix())
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    _text(digest, outputs_digest())  # the outputs wing's modules, and its templates
+    for path in sorted(p for p in templates.rglob("*") if p.is_file()):  # the templates used, wherever they are
+        _text(digest, path.relative_to(templates).as_posix())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     _text(digest, edition.kind)
     _text(digest, edition.catalogue.model_dump_json())
     return digest.digest()

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from generator.core.edition import Edition, EditionPower
 from generator.core.model import CatalogueRecord
+from generator.outputs.codehash import outputs_digest
 from generator.outputs.flowchart import chart_label, dot_source, render_svgs
 from generator.outputs.flowchart.render import chart_digest, prune_cache
 from generator.outputs.search import BODY, IndexedPage
@@ -76,23 +77,12 @@ def page_key(common: str, power: EditionPower) -> str:
 
 
 def _common_key(edition: Edition, shell: Shell) -> str:
-    """What every power page shares: the generator, the templates, the shell, the catalogue, the category codes."""
-    digest = hashlib.sha256(metadata.version("qlqd-generator").encode())
-    for path in sorted(TEMPLATES.rglob("*")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    """What every power page shares: the code and templates, the shell, the catalogue, the category codes."""
+    digest = hashlib.sha256(outputs_digest().encode())
     for part in (shell.slug, shell.html, shell.content, json.dumps(shell.toc), edition.catalogue.model_dump_json()):
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(json.dumps(edition.category_codes(), sort_keys=True).encode())
-    for path in _output_modules():
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
-
-
-def _output_modules() -> list[Path]:
-    """The code that shapes a page besides its templates: every module of the outputs wing (the helpers templates
-    call, the shared wording, the flowcharts), so that a change to any of them renders the pages anew."""
-    outputs = Path(__file__).resolve().parents[1]
-    return sorted(outputs.rglob("*.py"))
 
 
 def _cached(page_cache: Path, key: str, charts: dict[str, str]) -> bool:
