@@ -189,10 +189,20 @@ def test_an_open_page_reloads_by_itself_after_a_save(running: Running):
         browser.close()
 
 
+# Python given an ignored SIGINT keeps it ignored: so it is when the tests run in the background of a script (`make
+# test &`), and Ctrl-C could not stop the server. A terminal's foreground process has Ctrl-C at its default.
+AS_IN_A_TERMINAL = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])",
+]
+
+
 def test_ctrl_c_stops_the_server_cleanly(tmp_path: Path):
     powers = tmp_path / "powers"
     shutil.copytree(FIXTURE, powers)
-    command = [sys.executable, "-m", "generator", "serve", "--powers", str(powers), "--port", "0"]
+    command = [*AS_IN_A_TERMINAL, "-m", "generator", "serve", "--powers", str(powers), "--port", "0"]
     command += ["--cache", str(tmp_path / "cache")]
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONUNBUFFERED": "1"}
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
