@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator.core.edition import Edition, EditionKind, make_edition
+from generator.core.edition import Edition, EditionKind, make_edition, prime_digests
 from generator.core.folders import remove_in_background, running
 from generator.core.progress import Progress, Silent
 from generator.core.validate import load_valid
@@ -56,6 +56,7 @@ def publish(
         catalogue = load_valid(powers, shown_as=powers, cache=cache)
         stage.advance(sum(1 for _ in catalogue.powers()))
     edition = make_edition(catalogue, kind)
+    prime_digests(edition.powers())  # every cache of the outputs is keyed by them
     gc.freeze()  # the catalogue lives as long as the build: no collection need walk its millions of objects again
     epoch = source_date_epoch(edition)
     cache = cache if kind == "public" else cache / kind  # an edition's pages never share a cache with another's

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from factory import department, power, write_catalogue
 
-from generator.core.edition import EditionPower, Withheld, make_edition
+from generator.core.edition import EditionPower, Withheld, make_edition, prime_digests
 from generator.core.validate import load_valid
 
 
@@ -40,3 +42,20 @@ def test_supervision_merges_catalogue_department_and_power(tmp_path):
         ("群众监督员", "3"),
     ]
     assert [c.contact for c in shown.complaints] == ["12345"]
+
+
+def written_out(shown: EditionPower) -> str:
+    """The digest as its docstring defines it, every model written out."""
+    parts = [shown.record, shown.department, *shown.supervision, "", *shown.complaints]
+    text = "\0".join([shown.dept_slug, *(p if isinstance(p, str) else p.model_dump_json() for p in parts)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_digests_made_at_once_are_those_made_one_by_one(tmp_path):
+    dept = department() | {"supervision": [{"name": "局纪检组", "phone": "1"}]}
+    records = [power(f"FX01TJ-XK-{n:04d}", supervision=[{"name": f"监督员{n}", "phone": str(n)}]) for n in (1, 2, 3)]
+    loaded = load_valid(write_catalogue(tmp_path, {"tjj": (dept, records)}))
+    primed, lazy = make_edition(loaded).powers(), make_edition(loaded).powers()
+    prime_digests(primed)
+    assert [p.digest for p in primed] == [p.digest for p in lazy] == [written_out(p) for p in lazy]
+    assert len({p.digest for p in primed}) == 3

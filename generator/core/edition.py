@@ -47,9 +47,29 @@ class EditionPower:
     def digest(self) -> str:
         """The hash of all an output can show of the power: its record (its attachments follow from it), department,
         supervision and complaints. The caches of its outputs are keyed by it."""
-        parts = [self.record, self.department, *self.supervision, "", *self.complaints]
-        text = "\0".join([self.dept_slug, *(p if isinstance(p, str) else p.model_dump_json() for p in parts)])
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return _digest(self, {})
+
+
+def _digest(power: EditionPower, known: dict[int, str]) -> str:
+    """A power's digest; known holds the JSON of the shared models already written, by id (a department, the
+    catalogue's and the departments' supervisors and complaints are each shared by many powers)."""
+    texts = [power.dept_slug, power.record.model_dump_json()]
+    for part in [power.department, *power.supervision, "", *power.complaints]:
+        if isinstance(part, str):
+            texts.append(part)
+        elif (text := known.get(id(part))) is not None:
+            texts.append(text)
+        else:
+            texts.append(known.setdefault(id(part), part.model_dump_json()))
+    return hashlib.sha256("\0".join(texts).encode("utf-8")).hexdigest()
+
+
+def prime_digests(powers: list[EditionPower]) -> None:
+    """Make every power's digest at once, writing each shared model once (the powers keep them alive meanwhile)."""
+    known: dict[int, str] = {}
+    for power in powers:
+        if "digest" not in power.__dict__:
+            power.__dict__["digest"] = _digest(power, known)  # where cached_property keeps it
 
 
 @dataclass

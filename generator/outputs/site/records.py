@@ -12,11 +12,11 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from generator.core.edition import Edition, EditionPower
@@ -25,7 +25,7 @@ from generator.outputs.codehash import outputs_digest
 from generator.outputs.flowchart import chart_label, dot_source, render_svgs
 from generator.outputs.flowchart.render import chart_digest, prune_cache
 from generator.outputs.search import BODY, IndexedPage
-from generator.outputs.site.pages import TEMPLATES, environment, power_page
+from generator.outputs.site.pages import environment, power_page
 from generator.outputs.site.shells import Shell, parse_page
 
 CHUNK = 250  # pages a worker renders at a time: one `dot` process per chunk for the charts it lacks
@@ -57,17 +57,18 @@ def write_record_pages(
     common = _common_key(edition, shell)
     keys = [page_key(common, power) for power in powers]
     charts = _chart_manifest(page_cache)
-    missing = [(power, key) for power, key in zip(powers, keys, strict=True) if not _cached(page_cache, key, charts)]
+    held = set(os.listdir(page_cache))  # one read of the folder instead of a look for each page
+    missing = [(power, key) for power, key in zip(powers, keys, strict=True) if not _cached(held, key, charts)]
     for done in _render(missing, edition, shell, cache / CHART_FOLDER, page_cache):
         charts.update(done)
         advance(len(done))
     written, marked = {}, BODY.decode() in shell.html
+    cached, site = str(page_cache), str(site_dir)
     for power, key in zip(powers, keys, strict=True):
         path = f"powers/{power.code}/index.html"
-        _link(page_cache / f"{key}.html", site_dir / path)
-        written[path] = IndexedPage(path, key, (site_dir / path).stat().st_size, marked)
+        written[path] = IndexedPage(path, key, _link(f"{cached}/{key}.html", f"{site}/powers/{power.code}"), marked)
     advance(len(powers) - len(missing))
-    _prune(page_cache, cache / CHART_FOLDER, {key: charts[key] for key in keys})
+    _prune(page_cache, held, cache / CHART_FOLDER, {key: charts[key] for key in keys})
     return written
 
 
@@ -85,8 +86,8 @@ def _common_key(edition: Edition, shell: Shell) -> str:
     return digest.hexdigest()
 
 
-def _cached(page_cache: Path, key: str, charts: dict[str, str]) -> bool:
-    return key in charts and (page_cache / f"{key}.html").is_file()
+def _cached(held: set[str], key: str, charts: dict[str, str]) -> bool:
+    return key in charts and f"{key}.html" in held
 
 
 def _chart_manifest(page_cache: Path) -> dict[str, str]:
@@ -136,20 +137,25 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(partial, path)
 
 
-def _link(cached: Path, target: Path) -> None:
-    """Put the cached page at target: a hard link where the file system allows it, else a copy."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _link(cached: str, folder: str) -> int:
+    """Put the cached page in folder as index.html: a hard link where the file system allows it, else a copy; its
+    size. (Paths as strings: this runs for every power of the catalogue.)"""
+    os.makedirs(folder, exist_ok=True)
+    target = f"{folder}/index.html"
     try:
         os.link(cached, target)
     except OSError:
-        target.write_bytes(cached.read_bytes())
+        shutil.copyfile(cached, target)
+    return os.stat(target).st_size
 
 
-def _prune(page_cache: Path, chart_cache: Path, used: dict[str, str]) -> None:
-    """Keep only the pages (and the charts they embed) this build used; remove what a killed build left."""
-    for path in page_cache.iterdir():
-        if path.name != MANIFEST and (path.stem not in used or path.suffix != ".html"):
-            path.unlink(missing_ok=True)
+def _prune(page_cache: Path, held: set[str], chart_cache: Path, used: dict[str, str]) -> None:
+    """Keep only the pages (and the charts they embed) this build used; remove what a killed build left (held: the
+    folder's names before this build rendered; the pages it rendered are used)."""
+    for name in held:
+        stem, _, suffix = name.rpartition(".")
+        if name != MANIFEST and (stem not in used or suffix != "html"):
+            (page_cache / name).unlink(missing_ok=True)
     _write_atomic(page_cache / MANIFEST, json.dumps(used, sort_keys=True).encode("utf-8"))
     if chart_cache.is_dir():
         prune_cache(chart_cache, set(used.values()))
