@@ -15,7 +15,7 @@ from generator.core.edition import make_edition
 from generator.core.validate import load_valid
 from generator.editing.diff import compare
 from generator.editing.fmt import format_files, record_files
-from generator.outputs.spreadsheet import xlsx_bytes
+from generator.outputs.workbook import xlsx_bytes
 
 
 def timed(label: str, count: int, action) -> None:

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from workflow_fixture import FIXTURE, copy_catalogue, run
 
-from generator.outputs.spreadsheet import put
+from generator.outputs.workbook import put
 
 SEED_COLUMNS = ["项目名称", "权力编码", "权力类别", "权力依据", "公开形式", "公开范围", "公开时间", "收费及依据标准"]
 SEED_COLUMNS.append("承办科室和负责人")

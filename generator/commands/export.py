@@ -10,7 +10,8 @@ import click
 from generator.commands.common import edition_option, load_or_exit, powers_option
 from generator.core.edition import EditionKind, make_edition
 from generator.core.problems import shown
-from generator.outputs.spreadsheet import UnknownDepartment, one_department, xlsx_bytes
+from generator.outputs.spreadsheet import UnknownDepartment, one_department
+from generator.outputs.workbook import xlsx_bytes
 
 
 @click.command("export")
