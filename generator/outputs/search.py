@@ -78,8 +78,8 @@ def index_site(
     cache_dir.mkdir(parents=True, exist_ok=True)
     pages = indexed_pages(site_dir, known or {})
     keyed = {shard_key(shard): shard for shard in shards(pages)}
-    _fill_cache(site_dir, keyed, cache_dir, advance or (lambda _count: None))
-    _place(cache_dir, list(keyed), site_dir / BUNDLE)
+    place = _placer(cache_dir, list(keyed), site_dir / BUNDLE)
+    _fill_cache(site_dir, keyed, cache_dir, advance or (lambda _count: None), place)
     _prune(cache_dir, set(keyed))
     return len(pages)
 
@@ -166,22 +166,29 @@ def _glob(paths: list[str]) -> str:
 
 
 def _fill_cache(
-    site_dir: Path, keyed: dict[str, list[IndexedPage]], cache_dir: Path, advance: Callable[[int], None]
+    site_dir: Path,
+    keyed: dict[str, list[IndexedPage]],
+    cache_dir: Path,
+    advance: Callable[[int], None],
+    ready: Callable[[str], None],
 ) -> None:
-    """Index into cache_dir every shard it lacks, as many at once as pagefind_workers allows."""
+    """Index into cache_dir every shard it lacks, as many at once as pagefind_workers allows; ready(key) is called,
+    in this thread, for each shard once its bundle is in the cache: those it held while Pagefind indexes the others."""
     missing = {key: pages for key, pages in keyed.items() if not (cache_dir / key).is_dir()}
-    for key, pages in keyed.items():
-        if key not in missing:
-            advance(len(pages))
     held = _held(cache_dir) if missing else {}
     with ThreadPoolExecutor(max_workers=pagefind_workers(list(missing.values()))) as pool:
-        futures = {}
-        for key, pages in missing.items():
-            futures[pool.submit(_index_shard, site_dir, pages, cache_dir / key, held)] = len(pages)
+        futures = {
+            pool.submit(_index_shard, site_dir, pages, cache_dir / key, held): key for key, pages in missing.items()
+        }
         try:
+            for key, pages in keyed.items():
+                if key not in missing:
+                    ready(key)
+                    advance(len(pages))
             for future in as_completed(futures):
                 future.result()
-                advance(futures[future])
+                ready(futures[future])
+                advance(len(missing[futures[future]]))
         except BaseException:
             for future in futures:
                 future.cancel()
@@ -234,19 +241,26 @@ def _store(bundle: Path, target: Path, held: Mapping[str, Path]) -> None:
             os.replace(work, target)
 
 
-def _place(cache_dir: Path, keys: list[str], root: Path) -> None:
-    """The bundles, linked from the cache: one is root itself; several go to root/shard-1/ and on, beside Pagefind's
-    search box and the module that merges them in place of Pagefind's (search_merge)."""
+def _placer(cache_dir: Path, keys: list[str], root: Path) -> Callable[[str], None]:
+    """What puts each bundle in the site, linked from the cache: one is root itself; several go to root/shard-1/ and
+    on, beside Pagefind's search box and the module that merges them in place of Pagefind's (search_merge), written
+    with the first."""
     shutil.rmtree(root, ignore_errors=True)
-    if len(keys) == 1:
-        shutil.copytree(cache_dir / keys[0], root, copy_function=_link)
-        return
-    for number, key in enumerate(keys, 1):
-        shutil.copytree(cache_dir / key, root / f"shard-{number}", copy_function=_link)
-    for asset in sorted((root / "shard-1").glob("pagefind-*")):
-        if asset.suffix in (".js", ".css"):
-            _link(asset, root / asset.name)
-    (root / "pagefind.js").write_text(merge_module(len(keys)), encoding="utf-8")
+    numbers = {key: number for number, key in enumerate(keys, 1)}
+
+    def place(key: str) -> None:
+        if len(keys) == 1:
+            shutil.copytree(cache_dir / key, root, copy_function=_link)
+            return
+        shard = root / f"shard-{numbers[key]}"
+        shutil.copytree(cache_dir / key, shard, copy_function=_link)
+        if numbers[key] == 1:
+            for asset in sorted(shard.glob("pagefind-*")):
+                if asset.suffix in (".js", ".css"):
+                    _link(asset, root / asset.name)
+            (root / "pagefind.js").write_text(merge_module(len(keys)), encoding="utf-8")
+
+    return place
 
 
 def _link(source: str | Path, target: str | Path) -> None:
