@@ -2,10 +2,11 @@
 
 A department's feed is made of its powers (their digests: record, department, supervision and complaints), its own
 record and slug, the catalogue (the site's name and address), the code of the outputs wing and the versions of
-feedgen and lxml. With it is kept the list of its newest changes (Ref), from which the whole catalogue's feed finds
-its own newest changes without reading every record again; that feed is kept by the digests of the powers it lists.
-A rebuild after one edit makes one department's feed again (and the catalogue's when the edit is among its newest
-changes); every feed comes out byte for byte as when made anew. Without a cache folder nothing is kept.
+feedgen, lxml and libxml2 (which writes the XML). With it is kept the list of its newest changes (Ref), from which
+the whole catalogue's feed finds its own newest changes without reading every record again; that feed is kept by
+the digests of the powers it lists. A rebuild after one edit makes one department's feed again (and the catalogue's
+when the edit is among its newest changes); every feed comes out byte for byte as when made anew. Without a cache
+folder nothing is kept.
 """
 
 from __future__ import annotations
@@ -14,15 +15,17 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
+
+from feedgen import version as feedgen_version
+from lxml import etree
 
 from generator.core.edition import Edition, EditionDepartment, EditionPower
 from generator.outputs.codehash import outputs_digest
 
 FOLDER = "feeds"  # under the build's cache
 FORMAT = "feeds-1"  # bump when what a kept feed holds changes
-LIBRARIES = ("feedgen", "lxml")
+LIBRARIES = f"feedgen {feedgen_version.version_full_str}, lxml {etree.LXML_VERSION}, libxml2 {etree.LIBXML_VERSION}"
 
 # A change as the catalogue's feed orders it: (-date's ordinal, code, note, department, power, revision), the last
 # three its place in the edition; a department's kept list leaves out the department (its place may change).
@@ -36,7 +39,7 @@ class KeptFeeds:
     def __init__(self, edition: Edition, folder: Path | None) -> None:
         self.folder = folder
         self.used: set[str] = set()
-        shared = [FORMAT, outputs_digest(), *(metadata.version(name) for name in LIBRARIES), edition.kind]
+        shared = [FORMAT, outputs_digest(), LIBRARIES, edition.kind]
         shared.append(edition.catalogue.model_dump_json())
         self.shared = hashlib.sha256("\0".join(shared).encode("utf-8")).hexdigest()
 
