@@ -17,6 +17,7 @@ from feedgen.feed import FeedGenerator
 from generator.core.edition import Edition, EditionDepartment
 from generator.outputs import wording
 from generator.outputs.bidi import visible_controls
+from generator.outputs.feedcache import FOLDER, KeptFeeds, Made, Ref
 from generator.outputs.opendata import updated
 from generator.outputs.site.pages import LATEST_ON_CHANGES, Change, changes_of, site_title
 
@@ -39,10 +40,11 @@ def entry_ids(changes: list[Change], root: str) -> list[str]:
     return ids
 
 
-def feed_xml(edition: Edition, title: str, page_url: str) -> bytes:
-    """The feed of an edition's revisions (the whole edition, or one department's), for the page at page_url."""
+def feed_xml(edition: Edition, title: str, page_url: str, changes: list[Change] | None = None) -> bytes:
+    """The feed of an edition's revisions (the whole edition, or one department's), for the page at page_url; changes
+    are its newest revisions when already known."""
     root = wording.safe_url(edition.catalogue.site_url)
-    changes = changes_of(edition, LATEST_ON_CHANGES)
+    changes = changes_of(edition, LATEST_ON_CHANGES) if changes is None else changes
     feed = FeedGenerator()
     page = wording.absolute_url(root, page_url)
     feed.id(page)
@@ -69,15 +71,47 @@ def feed_xml(edition: Edition, title: str, page_url: str) -> bytes:
 
 
 def department_feed(edition: Edition, dept: EditionDepartment) -> bytes:
+    return _department_made(edition, dept)[0]
+
+
+def _department_made(edition: Edition, dept: EditionDepartment) -> Made:
+    """A department's feed, and its newest changes as the catalogue's feed orders them (less the department)."""
     alone = replace(edition, departments=[dept])
-    return feed_xml(alone, f"{dept.record.name}:修订动态", wording.department_url(dept.slug))
+    changes = changes_of(alone, LATEST_ON_CHANGES)
+    places = {id(power): number for number, power in enumerate(dept.powers)}
+    refs: list[list[int | str]] = []
+    for change in changes:
+        revisions = change.power.record.revisions
+        revision = next(n for n, r in enumerate(revisions) if r is change.revision)
+        date, code, note = -change.revision.date.toordinal(), change.power.code, change.revision.note
+        refs.append([date, code, note, places[id(change.power)], revision])
+    feed = feed_xml(alone, f"{dept.record.name}:修订动态", wording.department_url(dept.slug), changes)
+    return feed, refs
 
 
-def write_feeds(edition: Edition, site_dir: Path) -> int:
-    """feed.xml beside the home page and beside each department's page; how many feeds."""
-    (site_dir / wording.FEED).write_bytes(feed_xml(edition, f"{site_title(edition)}:修订动态", wording.HOME))
-    for dept in edition.departments:
+def write_feeds(edition: Edition, site_dir: Path, cache: Path | None = None) -> int:
+    """feed.xml beside the home page and beside each department's page; how many feeds. With a cache folder, each
+    feed is kept there (feedcache.py) and made again only when what it is made of changed."""
+    kept = KeptFeeds(edition, cache / FOLDER if cache else None)
+    newest: list[Ref] = []
+    for number, dept in enumerate(edition.departments):
+        feed, refs = kept.get(kept.department_key(dept), lambda dept=dept: _department_made(edition, dept))
+        newest += [(int(r[0]), str(r[1]), str(r[2]), number, int(r[3]), int(r[4])) for r in refs]
         folder = site_dir / wording.department_page_path(dept.slug).removesuffix("index.md")
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / wording.FEED).write_bytes(department_feed(edition, dept))
+        (folder / wording.FEED).write_bytes(feed)
+    (site_dir / wording.FEED).write_bytes(_whole_feed(edition, kept, newest))
+    kept.prune()
     return 1 + len(edition.departments)
+
+
+def _whole_feed(edition: Edition, kept: KeptFeeds, newest: list[Ref]) -> bytes:
+    """The catalogue's feed: the newest of the departments' newest changes (each has the catalogue's newest of its
+    own), in the order changes_of gives them."""
+    listed = []
+    for _, _, _, dept, power, revision in sorted(newest)[:LATEST_ON_CHANGES]:
+        listed.append((edition.departments[dept].powers[power], revision))
+    changes = [Change(power, power.record.revisions[revision]) for power, revision in listed]
+    title = f"{site_title(edition)}:修订动态"
+    key = kept.whole_key(listed, "" if listed else updated(edition).isoformat())
+    return kept.get(key, lambda: (feed_xml(edition, title, wording.HOME, changes), []))[0]

@@ -27,7 +27,7 @@ class SiteFiles:
 
 SITE_FILES = (
     SiteFiles("开放数据", "个文件", write_downloads),
-    SiteFiles("订阅源", "个", lambda edition, site, _: write_feeds(edition, site)),
+    SiteFiles("订阅源", "个", write_feeds),
     SiteFiles("附件", "个文件", lambda edition, site, _: len(copy_attachments(edition, site))),
     SiteFiles("大厅显示屏页面", "页", lambda edition, site, _: len(write_display(edition, site))),
 )

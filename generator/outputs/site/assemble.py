@@ -15,6 +15,7 @@ from generator.outputs.site.shells import Page, ShellPlan, shell_key
 from generator.outputs.site.sitemap import rewrite_sitemap
 from generator.outputs import wording
 from generator.outputs.wording import power_page_path, safe_url
+from generator.outputs.templating import compiled_folder
 
 INDEX_FOLDER = "index-pages"  # the index pages' cache, in the build's
 
@@ -29,8 +30,9 @@ class SitePlan:
     @classmethod
     def of(cls, edition: Edition, cache: Path | None = None) -> SitePlan:
         """The plan of the edition's site; with the build's cache folder, unchanged index pages are taken from it."""
-        pages = index_pages(edition, cache / INDEX_FOLDER if cache is not None else None)
-        sample = sample_power_pages(edition)
+        compiled = compiled_folder(cache) if cache is not None else None
+        pages = index_pages(edition, cache / INDEX_FOLDER if cache is not None else None, compiled)
+        sample = sample_power_pages(edition, compiled)
         return cls(edition, pages, ShellPlan.of(pages, sample), sample[0] if sample else None)
 
     @property

@@ -180,10 +180,12 @@ def fee_rows(edition: Edition) -> list[FeeRow]:
 # ---- rendering ----------------------------------------------------------------------------------
 
 
-def environment() -> Environment:
+def environment(compiled: Path | None = None) -> Environment:
+    """The site's environment, its templates kept compiled under compiled (templating.compiled_folder) if given."""
     env = templating.environment(
         FileSystemLoader(TEMPLATES),
         inert,
+        compiled / "site" if compiled else None,
         comment_start_string="{##",  # "{#" starts a Markdown heading id: ## 权力依据 {#basis}
         comment_end_string="##}",
     )
@@ -254,11 +256,11 @@ def power_page(
     return env.get_template("power.md.j2").render(root="../../", **values)
 
 
-def sample_power_pages(edition: Edition) -> list[Page]:
+def sample_power_pages(edition: Edition, compiled: Path | None = None) -> list[Page]:
     """The first power's page, parsed: every power page is of its kind, so its shell serves them all."""
     powers = edition.powers()[:1]
-    codes, catalogue = edition.category_codes(), edition.catalogue
-    return [parse_page(wording.power_page_path(p.code), power_page(environment(), p, "", codes, catalogue)) for p in powers]
+    codes, catalogue, env = edition.category_codes(), edition.catalogue, environment(compiled)
+    return [parse_page(wording.power_page_path(p.code), power_page(env, p, "", codes, catalogue)) for p in powers]
 
 
 _SCRIPT_BREAKERS = re.compile("[<>&\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
@@ -290,11 +292,11 @@ class PowerContext:
     category_codes: dict[str, str]
 
 
-def index_pages(edition: Edition, cache: Path | None = None) -> dict[str, str]:
+def index_pages(edition: Edition, cache: Path | None = None, compiled: Path | None = None) -> dict[str, str]:
     """Every generated page but the powers' own: the sections, departments and categories. With a cache folder, a
     page whose inputs are those of a page the last build made there is taken from it (generator/outputs/site/kept.py)."""
     site = SiteContext.of(edition)
-    kept = KeptPages(environment(), site, edition, TEMPLATES, cache / "pages" if cache else None)
+    kept = KeptPages(environment(compiled), site, edition, TEMPLATES, cache / "pages" if cache else None)
     readings = pinyin.Readings(cache / "pinyin.json" if cache else None)
     page = kept.page
     pages = section_pages(edition, page) | department_pages(edition, site, page)

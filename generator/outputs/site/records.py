@@ -27,6 +27,7 @@ from generator.outputs.flowchart.render import chart_digest, prune_cache
 from generator.outputs.search import BODY, IndexedPage
 from generator.outputs.site.pages import environment, power_page
 from generator.outputs.site.shells import Shell, parse_page
+from generator.outputs.templating import compiled_folder
 
 CHUNK = 250  # pages a worker renders at a time: one `dot` process per chunk for the charts it lacks
 CHART_FOLDER = "site-charts"  # the web charts' cache, pruned with the pages (the printed charts have their own)
@@ -44,6 +45,7 @@ class Job:
     shell: Shell
     chart_cache: Path
     page_cache: Path
+    compiled: Path  # the compiled templates' folder (templating.compiled_folder)
 
 
 def write_record_pages(
@@ -59,7 +61,7 @@ def write_record_pages(
     charts = _chart_manifest(page_cache)
     held = set(os.listdir(page_cache))  # one read of the folder instead of a look for each page
     missing = [(power, key) for power, key in zip(powers, keys, strict=True) if not _cached(held, key, charts)]
-    for done in _render(missing, edition, shell, cache / CHART_FOLDER, page_cache):
+    for done in _render(missing, edition, shell, cache / CHART_FOLDER, page_cache, compiled_folder(cache)):
         charts.update(done)
         advance(len(done))
     written, marked = {}, BODY.decode() in shell.html
@@ -98,12 +100,17 @@ def _chart_manifest(page_cache: Path) -> dict[str, str]:
 
 
 def _render(
-    missing: Sequence[tuple[EditionPower, str]], edition: Edition, shell: Shell, charts: Path, page_cache: Path
+    missing: Sequence[tuple[EditionPower, str]],
+    edition: Edition,
+    shell: Shell,
+    charts: Path,
+    page_cache: Path,
+    compiled: Path,
 ) -> Iterator[dict[str, str]]:
     """Render the missing pages into the cache, chunk by chunk; yields each chunk's page keys and charts."""
     codes = edition.category_codes()
     jobs = [
-        Job([p for p, _ in chunk], [k for _, k in chunk], edition.catalogue, codes, shell, charts, page_cache)
+        Job([p for p, _ in chunk], [k for _, k in chunk], edition.catalogue, codes, shell, charts, page_cache, compiled)
         for chunk in (missing[i : i + CHUNK] for i in range(0, len(missing), CHUNK))
     ]
     workers = min(os.cpu_count() or 1, len(jobs))
@@ -122,7 +129,7 @@ def run_job(job: Job) -> dict[str, str]:
     each page's key with the cache name of the chart it embeds."""
     sources = {p.code: dot_source(p, job.catalogue) for p in job.powers if p.record.procedure}
     charts = render_svgs(sources, job.chart_cache, {p.code: chart_label(p) for p in job.powers})
-    env = environment()
+    env = environment(job.compiled)
     for power, key in zip(job.powers, job.keys, strict=True):
         markdown = power_page(env, power, charts.get(power.code), job.category_codes, job.catalogue)
         html = job.shell.fill(parse_page(f"powers/{power.code}/index.md", markdown))
