@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.core.model import CatalogueRecord, Complaint, DepartmentRecord, PowerRecord, Supervisor
+from generator.core.problems import Problem
 from generator.core.yamlsafe import Parsed
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ class Power:
     record: PowerRecord
     path: str  # relative to the catalogue root, e.g. tjj/FX01TJ-CF-0001.yaml
     source: Parsed | None = None
+    own: tuple[Problem, ...] | None = None  # the problems of its own rules (power_rules.py), when the load knew them
 
     @property
     def code(self) -> str:

@@ -7,6 +7,11 @@ reads, which marshal cannot hold, are kept beside the data by location, as plain
 kept: a file YAML rejects is read again each time, so that its problems are exactly those of a fresh read, and so is a
 file holding a value the cache could not give back exactly. A save keeps the entries asked for since the cache was
 opened and no others; it writes a temporary file and renames it, so that a killed build leaves the old cache whole.
+
+A power file that validates without a problem is kept whole instead of parsed: its record (as the JSON of the fields
+it sets, which gives the record back exactly, or it is not kept so), its positions (unpacked only if a problem is
+found in it) and the problems of the rules that read it alone (power_rules.py): a rebuild then reads a record and runs
+those rules only for the files that changed.
 """
 
 from __future__ import annotations
@@ -20,12 +25,16 @@ import tempfile
 from array import array
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
+from generator.core.catalogue import Power
 from generator.core.folders import running
+from generator.core.model import PowerRecord
 from generator.core.problems import Problem, problem
 from generator.core.yamlsafe import CutValue, Loc, Parsed, YamlRejected, parse_bytes
 
@@ -33,8 +42,10 @@ PARALLEL_FROM = 2_000  # below this many files, starting worker processes costs 
 CHUNK = 250  # files a worker parses before it sends them: bounds its memory; smaller chunks cost no measurable time
 LOAD_FOLDER = "load"  # under the build's cache
 LOAD_FILE = "parsed.marshal"
+POWER = b"p"  # before the key of a power file kept whole
 _CORE = Path(__file__).resolve().parent  # the code a parse is made of: the whole core, to be safe
 Typed = int | tuple[int | None, ...]  # a date as its ordinal; a datetime as its fields and UTC offset in seconds
+_RECORD = PowerRecord.__pydantic_validator__
 
 
 def read_file(job: tuple[Path, str]) -> tuple[bytes | None, Parsed | list[Problem]]:
@@ -65,18 +76,31 @@ def read_files(jobs: list[tuple[Path, str]]) -> Iterator[tuple[bytes | None, Par
 
 def parse_files(jobs: list[tuple[Path, str]], cache: ParseCache | None) -> Iterator[Parsed | list[Problem]]:
     """The outcome of each file, in order: those kept in the cache from it, the others parsed (and kept)."""
+    for key, found, fresh in outcomes(jobs, cache):
+        if fresh and cache is not None and key is not None and isinstance(found, Parsed):
+            cache.put(key, found)
+        yield found
+
+
+Outcome = tuple[bytes | None, Power | Parsed | list[Problem], bool]
+
+
+def outcomes(jobs: list[tuple[Path, str]], cache: ParseCache | None, powers: bool = False) -> Iterator[Outcome]:
+    """The outcome of each file, in order, with the key of its bytes and whether it is fresh (the caller keeps those)
+    or from the cache; with powers, what the cache gives may be a power file kept whole."""
     if cache is None:
-        yield from (outcome for _, outcome in read_files(jobs))
+        yield from ((key, found, True) for key, found in read_files(jobs))
         return
     keys = [_key_of_file(path) for path, _ in jobs] if cache.kept else [None] * len(jobs)
-    fresh = read_files([job for job, key in zip(jobs, keys, strict=True) if key not in cache.kept])
-    for key in keys:
-        found = cache.get(key) if key in cache.kept else None
-        if found is None:
-            key, found = next(fresh)
-            if key is not None and isinstance(found, Parsed):
-                cache.put(key, found)
-        yield found
+    kept = [cache.has(key, powers) for key in keys]
+    fresh = read_files([job for job, known in zip(jobs, kept, strict=True) if not known])
+    for key, known, (_, rel) in zip(keys, kept, jobs, strict=True):
+        if not known:
+            yield *next(fresh), True
+        elif powers and POWER + key in cache.kept:
+            yield key, cache.power(key, rel), False
+        else:
+            yield key, cache.get(key), False
 
 
 def _key_of_file(path: Path) -> bytes | None:
@@ -119,6 +143,35 @@ class ParseCache:
         except (OSError, EOFError, ValueError, TypeError):
             return {}
         return entries if version == self.version and isinstance(entries, dict) else {}
+
+    def has(self, key: bytes | None, powers: bool = False) -> bool:
+        """Whether the file whose bytes have this key is kept: its parse, or (with powers) its power."""
+        return key is not None and (key in self.kept or (powers and POWER + key in self.kept))
+
+    def power(self, key: bytes, rel: str) -> Power:
+        """The power of the power file rel whose bytes have this key, kept whole (see has())."""
+        blob = self.used[POWER + key] = self.kept[POWER + key]
+        record, positions, own = marshal.loads(blob)
+        source = Parsed.later(partial(_unpack_positions, positions))
+        return Power(_RECORD.validate_json(record), rel, source, tuple(Problem(rel, *found) for found in own))
+
+    def put_power(self, key: bytes, power: Power) -> bool:
+        """Keep a fresh power whole, with the problems of its own rules; whether it could be (not when its record
+        would not come back exactly, or the file has cut values: its parse is to be kept then)."""
+        assert power.own is not None and power.source is not None, "a power is kept with its own problems"
+        record = power.record.model_dump_json(exclude_unset=True)
+        try:
+            back = _RECORD.validate_json(record)
+        except ValidationError:
+            return False
+        if power.source.cut or back != power.record or back.model_dump_json(exclude_unset=True) != record:
+            return False
+        own = [(p.line, p.column, p.code, p.message, p.field) for p in power.own]
+        marks, parts = power.source.marks, power.source.parts
+        positions = marshal.dumps((marks.typecode, marks.tobytes(), parts))
+        self.used[POWER + key] = marshal.dumps((record.encode(), positions, own))
+        self.added = True
+        return True
 
     def get(self, key: bytes) -> Parsed | None:
         """The parse of the file whose bytes have this key, if kept."""
@@ -173,9 +226,19 @@ def decode(blob: bytes) -> Parsed:
     typed = [(loc, _plain_to_typed(value)) for loc, value in plain]
     for loc, value in typed:
         _place(data, loc, value)
+    return Parsed(data, _marks(typecode, raw_marks), parts, [CutValue(*c) for c in cut], typed)
+
+
+def _unpack_positions(packed: bytes) -> tuple[array[int], list[str | int]]:
+    """The marks and parts of a power kept whole."""
+    typecode, raw_marks, parts = marshal.loads(packed)
+    return _marks(typecode, raw_marks), parts
+
+
+def _marks(typecode: str, raw: bytes) -> array[int]:
     marks = array(typecode)
-    marks.frombytes(raw_marks)
-    return Parsed(data, marks, parts, [CutValue(*c) for c in cut], typed)
+    marks.frombytes(raw)
+    return marks
 
 
 def _place(data: Any, loc: Loc, value: Any) -> None:

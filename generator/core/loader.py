@@ -20,8 +20,9 @@ from generator.core.catalogue import Catalogue, Department, Power
 from generator.core.fieldnames import description_of, dotted, title_of, unknown_key_hint
 from generator.core.laws import LAWS_FILE, Laws, LawsRecord
 from generator.core.ledger import LEDGER_FILE, Ledger, LedgerRecord
-from generator.core.loadcache import ParseCache, parse_files, read_file
+from generator.core.loadcache import Outcome, ParseCache, outcomes, parse_files, read_file
 from generator.core.model import CatalogueRecord, DepartmentRecord, PowerRecord, Record
+from generator.core.power_rules import own_problems
 from generator.core.problems import Problem, Report, problem
 from generator.core.yamlsafe import Parsed
 from generator.core.yamlsyntax import SHOWN, shorten
@@ -167,6 +168,22 @@ class Reader:
     def parse(self, jobs: list[tuple[Path, str]]) -> Iterator[Parsed | list[Problem]]:
         """The outcome of each file, in order."""
         return parse_files(jobs, self.cache)
+
+    def powers(self, jobs: list[tuple[Path, str]]) -> Iterator[Outcome]:
+        """The outcome of each power file, in order, with its key and whether it is fresh: a power kept whole, or a
+        parse to validate (and keep(), when fresh)."""
+        return outcomes(jobs, self.cache, powers=True)
+
+    def keep(self, key: bytes | None, outcome: Parsed | list[Problem], power: Power | None) -> None:
+        """Keep a fresh power file in the cache: whole (with its own rules' problems) when it validated as power,
+        else its parse, so that its problems are found again exactly."""
+        if self.cache is None or key is None or not isinstance(outcome, Parsed):
+            return
+        if power is not None:
+            power.own = tuple(own_problems(power))
+            if self.cache.put_power(key, power):
+                return
+        self.cache.put(key, outcome)
 
     def record(self, model: type[R], path: Path, rel: str, report: Report) -> tuple[R | None, Parsed | None]:
         """Read and validate one file."""
@@ -355,7 +372,13 @@ def _power_files(folder: Path, walker: _Walker) -> list[Path]:
 def _load_powers(files: list[tuple[Department, Path, str]], reader: Reader, report: Report) -> None:
     jobs = [(path, rel) for _, path, rel in files]
     report.records += len(jobs)
-    for (dept, _, rel), outcome in zip(files, reader.parse(jobs), strict=True):
+    for (dept, _, rel), (key, outcome, fresh) in zip(files, reader.powers(jobs), strict=True):
+        if isinstance(outcome, Power):  # kept whole by the cache
+            dept.powers.append(outcome)
+            continue
         record = validate_parsed(PowerRecord, outcome, rel, report)
-        if record is not None:
-            dept.powers.append(Power(record, rel, outcome.without_data()))
+        power = None if record is None else Power(record, rel, outcome.without_data())
+        if fresh:
+            reader.keep(key, outcome, power)
+        if power is not None:
+            dept.powers.append(power)
