@@ -46,14 +46,16 @@ POWER = b"p"  # before the key of a power file kept whole
 _CORE = Path(__file__).resolve().parent  # the code a parse is made of: the whole core, to be safe
 Typed = int | tuple[int | None, ...]  # a date as its ordinal; a datetime as its fields and UTC offset in seconds
 _RECORD = PowerRecord.__pydantic_validator__
+Job = tuple[str | Path, str]  # a file to read (its path) and its path as problems name it (relative to the catalogue)
 
 
-def read_file(job: tuple[Path, str]) -> tuple[bytes | None, Parsed | list[Problem]]:
+def read_file(job: Job) -> tuple[bytes | None, Parsed | list[Problem]]:
     """The parse of the file (path, rel), or the problems that kept it from being read, with the cache key of
     the bytes parsed (None when they could not be read)."""
     path, rel = job
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as file:
+            raw = file.read()
     except OSError as exc:
         return None, [problem("E002", rel, detail=f"无法读取文件({exc.strerror})")]
     try:
@@ -62,7 +64,7 @@ def read_file(job: tuple[Path, str]) -> tuple[bytes | None, Parsed | list[Proble
         return key_of(raw), exc.problems
 
 
-def read_files(jobs: list[tuple[Path, str]]) -> Iterator[tuple[bytes | None, Parsed | list[Problem]]]:
+def read_files(jobs: list[Job]) -> Iterator[tuple[bytes | None, Parsed | list[Problem]]]:
     """read_file of many files, in order; a large catalogue is spread over every core (parsing is most of a load).
 
     The outcomes come as the workers finish them, so that the caller validates while the rest is parsed."""
@@ -74,7 +76,7 @@ def read_files(jobs: list[tuple[Path, str]]) -> Iterator[tuple[bytes | None, Par
         yield from pool.map(read_file, jobs, chunksize=CHUNK)
 
 
-def parse_files(jobs: list[tuple[Path, str]], cache: ParseCache | None) -> Iterator[Parsed | list[Problem]]:
+def parse_files(jobs: list[Job], cache: ParseCache | None) -> Iterator[Parsed | list[Problem]]:
     """The outcome of each file, in order: those kept in the cache from it, the others parsed (and kept)."""
     for key, found, fresh in outcomes(jobs, cache):
         if fresh and cache is not None and key is not None and isinstance(found, Parsed):
@@ -85,7 +87,7 @@ def parse_files(jobs: list[tuple[Path, str]], cache: ParseCache | None) -> Itera
 Outcome = tuple[bytes | None, Power | Parsed | list[Problem], bool]
 
 
-def outcomes(jobs: list[tuple[Path, str]], cache: ParseCache | None, powers: bool = False) -> Iterator[Outcome]:
+def outcomes(jobs: list[Job], cache: ParseCache | None, powers: bool = False) -> Iterator[Outcome]:
     """The outcome of each file, in order, with the key of its bytes and whether it is fresh (the caller keeps those)
     or from the cache; with powers, what the cache gives may be a power file kept whole."""
     if cache is None:
@@ -103,7 +105,7 @@ def outcomes(jobs: list[tuple[Path, str]], cache: ParseCache | None, powers: boo
             yield key, cache.get(key), False
 
 
-def _key_of_file(path: Path) -> bytes | None:
+def _key_of_file(path: str | Path) -> bytes | None:
     """The cache key of a file's bytes; None when it cannot be read (its parse then says why)."""
     try:
         with open(path, "rb", buffering=0) as file:  # unbuffered: a third faster for small files read whole
