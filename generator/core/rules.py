@@ -103,6 +103,9 @@ def sequence_gaps(catalogue: Catalogue, dept: Department, ledgered: Set[str] = f
 
 
 def duplicate_codes(catalogue: Catalogue) -> Iterator[Problem]:
+    codes = [power.record.code for _, power in catalogue.powers()]
+    if len(set(codes)) == len(codes):  # the common case, found without a list per code
+        return
     where: dict[str, list[Power]] = defaultdict(list)
     for _, power in catalogue.powers():
         where[power.code].append(power)
@@ -126,8 +129,9 @@ def duplicate_department_codes(catalogue: Catalogue) -> Iterator[Problem]:
 
 def display_problems(catalogue: Catalogue) -> Iterator[Problem]:
     """E237: a power the display screen is to show as most used must exist and be published in full."""
-    records = {power.code: power.record for _, power in catalogue.powers()}
-    for code in catalogue.record.display.popular:
+    popular = catalogue.record.display.popular
+    records = {power.code: power.record for _, power in catalogue.powers()} if popular else {}
+    for code in popular:
         record = records.get(code)
         if record is None:
             yield problem("E237", CATALOGUE_FILE, None, "display.popular", code=code, why="不存在")
