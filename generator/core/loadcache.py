@@ -167,7 +167,7 @@ class ParseCache:
             back = _RECORD.validate_json(record)
         except ValidationError:
             return False
-        if power.source.cut or back != power.record or back.model_dump_json(exclude_unset=True) != record:
+        if power.source.cut or back != power.record:  # the same values; the same fields set, as the JSON has them
             return False
         own = [(p.line, p.column, p.code, p.message, p.field) for p in power.own]
         marks, parts = power.source.marks, power.source.parts
