@@ -15,8 +15,9 @@ import pytest
 from site_catalogues import FIXTURE
 from test_bad_input import BASE, BOMBS, CASES, build
 
-from generator.core import loadcache, loader, rules
+from generator.core import edition, loadcache, loader, rules
 from generator.core.catalogue import Catalogue, Power
+from generator.core.edition import make_edition
 from generator.core.loadcache import LOAD_FILE, LOAD_FOLDER, POWER, ParseCache, decode, encode
 from generator.core.model import PowerRecord
 from generator.core.validate import check_catalogue
@@ -138,6 +139,22 @@ def test_records_come_back_from_the_cache_exactly():
             assert back == record and back.model_dump(exclude_unset=True) == record.model_dump(exclude_unset=True)
             checked += 1
     assert checked > 20
+
+
+def test_the_digests_of_an_edition_are_those_of_a_fresh_load(tmp_path, monkeypatch):
+    """The hash of each record is kept with it, and the edition's digests are the same as without the cache."""
+    powers, cache = tmp_path / "powers", tmp_path / "cache"
+    shutil.copytree(FIXTURE, powers)
+
+    def digests(cache: Path | None) -> list[str]:
+        catalogue, _ = check_catalogue(powers, TODAY, cache=cache)
+        assert catalogue is not None
+        return [power.digest for power in make_edition(catalogue, "internal").powers()]
+
+    fresh = digests(None)
+    assert digests(cache) == fresh
+    monkeypatch.setattr(edition, "record_hash", lambda record: pytest.fail("a record's hash was worked out"))
+    assert digests(cache) == fresh and len(set(fresh)) == len(fresh) > 5
 
 
 def test_a_warm_load_parses_nothing_and_equals_a_fresh_one(tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import Literal
 
 from generator.core.attachments import Attachment, attachments_of
-from generator.core.catalogue import Catalogue, complaints_for, supervision_for
+from generator.core.catalogue import Catalogue, complaints_for, record_hash, supervision_for
 from generator.core.laws import Law
 from generator.core.model import CatalogueRecord, Complaint, DepartmentRecord, PowerRecord, Supervisor
 
@@ -38,6 +38,7 @@ class EditionPower:
     supervision: list[Supervisor]
     complaints: list[Complaint]
     attachments: tuple[Attachment, ...] = ()  # the checked files its materials name (never a withheld power's)
+    record_hash: str = ""  # record_hash(record) when known (the load's cache keeps it), else worked out for digest
 
     @property
     def code(self) -> str:
@@ -47,8 +48,9 @@ class EditionPower:
     def digest(self) -> str:
         """The hash of all an output can show of the power: its record (its attachments follow from it), department,
         supervision and complaints. The caches of its outputs are keyed by it."""
-        parts = [self.record, self.department, *self.supervision, "", *self.complaints]
-        text = "\0".join([self.dept_slug, *(p if isinstance(p, str) else p.model_dump_json() for p in parts)])
+        parts = [self.department, *self.supervision, "", *self.complaints]
+        own = self.record_hash or record_hash(self.record)
+        text = "\0".join([self.dept_slug, own, *(p if isinstance(p, str) else p.model_dump_json() for p in parts)])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -93,7 +95,7 @@ def make_edition(catalogue: Catalogue, kind: EditionKind = "public") -> Edition:
             sup = supervision_for(catalogue.record, dept.record, rec)
             com = complaints_for(catalogue.record, dept.record, rec)
             files = attachments_of(catalogue.root, dept.slug, rec) if catalogue.root else ()
-            out.powers.append(EditionPower(rec, dept.slug, dept.record, sup, com, files))
+            out.powers.append(EditionPower(rec, dept.slug, dept.record, sup, com, files, power.record_hash))
         departments.append(out)
     laws = catalogue.laws.by_name() if catalogue.laws else {}
     return Edition(kind, catalogue.record, departments, laws)

@@ -30,10 +30,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pydantic_core
 import yaml
 from pydantic import ValidationError
 
-from generator.core.catalogue import Power
+from generator.core.catalogue import Power, record_hash
 from generator.core.folders import running
 from generator.core.model import PowerRecord
 from generator.core.problems import Problem, problem
@@ -116,8 +117,9 @@ def _key_of_file(path: str | Path) -> bytes | None:
 
 
 def code_digest() -> str:
-    """The hash of what a parse is made of besides the bytes: the core's code, PyYAML, Python and marshal's format."""
-    versions = f"{sys.version}|{marshal.version}|{yaml.__version__}|{yaml.__with_libyaml__}"
+    """The hash of what a parse is made of besides the bytes: the core's code, PyYAML, Python, marshal's format and
+    pydantic's core (which validates the records kept whole)."""
+    versions = f"{sys.version}|{marshal.version}|{yaml.__version__}|{yaml.__with_libyaml__}|{pydantic_core.__version__}"
     digest = hashlib.sha256(versions.encode())
     for path in sorted(_CORE.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -154,9 +156,9 @@ class ParseCache:
     def power(self, key: bytes, rel: str) -> Power:
         """The power of the power file rel whose bytes have this key, kept whole (see has())."""
         blob = self.used[POWER + key] = self.kept[POWER + key]
-        record, positions, own = marshal.loads(blob)
+        record, positions, own, digest = marshal.loads(blob)
         source = Parsed.later(partial(_unpack_positions, positions))
-        return Power(_RECORD.validate_json(record), rel, source, tuple(Problem(rel, *found) for found in own))
+        return Power(_RECORD.validate_json(record), rel, source, tuple(Problem(rel, *p) for p in own), digest)
 
     def put_power(self, key: bytes, power: Power) -> bool:
         """Keep a fresh power whole, with the problems of its own rules; whether it could be (not when its record
@@ -172,7 +174,8 @@ class ParseCache:
         own = [(p.line, p.column, p.code, p.message, p.field) for p in power.own]
         marks, parts = power.source.marks, power.source.parts
         positions = zlib.compress(marshal.dumps((marks.typecode, marks.tobytes(), parts)), 1)  # a third the size
-        self.used[POWER + key] = marshal.dumps((record.encode(), positions, own))
+        power.record_hash = power.record_hash or record_hash(power.record)
+        self.used[POWER + key] = marshal.dumps((record.encode(), positions, own, power.record_hash))
         self.added = True
         return True
 
