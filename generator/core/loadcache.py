@@ -10,8 +10,8 @@ opened and no others; it writes a temporary file and renames it, so that a kille
 
 A power file that validates without a problem is kept whole instead of parsed: its record (as the JSON of the fields
 it sets, which gives the record back exactly, or it is not kept so), its positions (unpacked only if a problem is
-found in it) and the problems of the rules that read it alone (power_rules.py): a rebuild then reads a record and runs
-those rules only for the files that changed.
+found in it), the problems of the rules that read it alone (power_rules.py) and the hash of its record (of which the
+edition's digest is made): a rebuild then reads a record and runs those rules only for the files that changed.
 """
 
 from __future__ import annotations
