@@ -1,4 +1,5 @@
-"""Stage 2: the rules of record-format.md that span fields, records and files."""
+"""Stage 2: the rules of record-format.md that span fields, records and files (those that read one power file
+alone are in power_rules.py)."""
 
 from __future__ import annotations
 
