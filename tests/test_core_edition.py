@@ -46,8 +46,9 @@ def test_supervision_merges_catalogue_department_and_power(tmp_path):
 
 def written_out(shown: EditionPower) -> str:
     """The digest as its docstring defines it, every model written out."""
-    parts = [shown.record, shown.department, *shown.supervision, "", *shown.complaints]
-    text = "\0".join([shown.dept_slug, *(p if isinstance(p, str) else p.model_dump_json() for p in parts)])
+    own = hashlib.sha256(shown.record.model_dump_json().encode("utf-8")).hexdigest()
+    parts = [shown.department, *shown.supervision, "", *shown.complaints]
+    text = "\0".join([shown.dept_slug, own, *(p if isinstance(p, str) else p.model_dump_json() for p in parts)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -1,5 +1,6 @@
 """The load's cache (core/loadcache.py): a warm load gives exactly what a fresh one does, for valid and invalid
-catalogues alike, and the cache holds the parses of the files the last load read, no more."""
+catalogues alike, and the cache holds the parses of the files the last load read (or their powers, kept whole with
+the problems of their own rules), no more."""
 
 from __future__ import annotations
 
@@ -12,16 +13,20 @@ from typing import Any
 
 import pytest
 from site_catalogues import FIXTURE
-from test_bad_input import BOMBS, CASES, build
+from test_bad_input import BASE, BOMBS, CASES, build
 
-from generator.core import loadcache
-from generator.core.catalogue import Catalogue
-from generator.core.loadcache import LOAD_FILE, LOAD_FOLDER, ParseCache, decode, encode
+from generator.core import edition, loadcache, loader, rules
+from generator.core.catalogue import Catalogue, Power
+from generator.core.edition import make_edition
+from generator.core.loadcache import LOAD_FILE, LOAD_FOLDER, POWER, ParseCache, decode, encode
+from generator.core.model import PowerRecord
 from generator.core.validate import check_catalogue
 from generator.core.yamlsafe import parse_text
 
 TODAY = dt.date(2026, 11, 22)
 EDITED = "scjg/FX01SJ-XK-0001.yaml"
+OTHER = "tjj/FX01TJ-XK-0001.yaml"
+SAMPLE = Path(__file__).resolve().parents[1] / "powers"  # the sample catalogue
 
 
 def outcome(root: Path, cache: Path | None) -> tuple[list, Any]:
@@ -37,7 +42,7 @@ def contents(catalogue: Catalogue) -> list:
         found.append(None if extra is None else (extra.record.model_dump(), extra.source))
     for dept in catalogue.departments:
         found.append((dept.slug, dept.files, dept.record and dept.record.model_dump(), dept.source))
-        found.extend((p.path, p.record.model_dump(), p.source) for p in dept.powers)
+        found.extend((p.path, p.record, p.record.model_dump(exclude_unset=True), p.source) for p in dept.powers)
     return found
 
 
@@ -61,6 +66,95 @@ def test_a_warm_load_gives_what_a_fresh_one_does_for_every_bad_input(case, tmp_p
     fresh = outcome(powers, None)
     assert outcome(powers, cache) == fresh  # cold cache
     assert outcome(powers, cache) == fresh  # warm cache
+
+
+def runs_no_own_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, running the rules of one record (power_rules.py) fails the test."""
+
+    def refused(power: Power) -> None:
+        raise AssertionError(f"the own rules of {power.path} ran")
+
+    for module in (loader, rules):
+        monkeypatch.setattr(module, "own_problems", refused)
+
+
+OWN_CODES = ("E207", "E208", "E209", "E210", "E211", "E212", "E213", "E214", "E215", "W202", "W203")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.startswith(OWN_CODES)])
+def test_a_warm_load_keeps_the_problems_of_each_record_s_own_rules(case, tmp_path, monkeypatch):
+    """A power file kept whole comes back with the problems of its own rules, which a warm load does not run."""
+    build(case, tmp_path)
+    powers, cache = tmp_path / "powers", tmp_path / "cache"
+    fresh = outcome(powers, None)
+    assert case[:4] in {p.code for p in fresh[0]}
+    assert outcome(powers, cache) == fresh
+    parses_nothing(monkeypatch)
+    runs_no_own_rule(monkeypatch)
+    assert outcome(powers, cache) == fresh
+
+
+def test_a_power_kept_whole_is_named_by_the_file_it_is_read_from(tmp_path, monkeypatch):
+    """Two files with the same bytes share an entry; each power and problem names its own file."""
+    build("W203-step-without-days", tmp_path)
+    powers, cache = tmp_path / "powers", tmp_path / "cache"
+    [warned] = {p.path for p in outcome(powers, None)[0] if p.code == "W203"}
+    twin = powers / (warned.split("/")[0] + "/FX01XX-XK-0001.yaml")  # not its code's file name: E201 too
+    twin.write_bytes((powers / warned).read_bytes())
+    fresh = outcome(powers, None)
+    assert {p.path for p in fresh[0] if p.code == "W203"} == {warned, twin.relative_to(powers).as_posix()}
+    outcome(powers, cache)
+    parses_nothing(monkeypatch)
+    runs_no_own_rule(monkeypatch)
+    assert outcome(powers, cache) == fresh
+
+
+@pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")  # on writing the number where a text belongs
+def test_a_record_that_would_not_come_back_exactly_is_kept_as_its_parse(tmp_path, monkeypatch):
+    powers, cache = tmp_path / "powers", tmp_path / "cache"
+    shutil.copytree(FIXTURE, powers)
+    real = loader.validate_parsed
+
+    def skewed(model, parsed, rel, report):  # a record with a number for a text: its JSON would give the text
+        record = real(model, parsed, rel, report)
+        return record.model_copy(update={"office": 7}) if rel == EDITED and record is not None else record
+
+    monkeypatch.setattr(loader, "validate_parsed", skewed)
+    cold = outcome(powers, cache)
+    kept = ParseCache(cache).kept
+    edited, other = (loadcache.key_of((powers / rel).read_bytes()) for rel in (EDITED, OTHER))
+    assert edited in kept and POWER + edited not in kept and POWER + other in kept and other not in kept
+    assert outcome(powers, cache) == cold
+
+
+def test_records_come_back_from_the_cache_exactly():
+    """The JSON of the fields a record sets gives back the record, with the same fields set, for every record."""
+    checked = 0
+    for folder in (FIXTURE, BASE, SAMPLE):
+        catalogue, _ = check_catalogue(folder, TODAY)
+        assert catalogue is not None
+        for _, power in catalogue.powers():
+            record = power.record
+            back = PowerRecord.model_validate_json(record.model_dump_json(exclude_unset=True))
+            assert back == record and back.model_dump(exclude_unset=True) == record.model_dump(exclude_unset=True)
+            checked += 1
+    assert checked > 20
+
+
+def test_the_digests_of_an_edition_are_those_of_a_fresh_load(tmp_path, monkeypatch):
+    """The hash of each record is kept with it, and the edition's digests are the same as without the cache."""
+    powers, cache = tmp_path / "powers", tmp_path / "cache"
+    shutil.copytree(FIXTURE, powers)
+
+    def digests(cache: Path | None) -> list[str]:
+        catalogue, _ = check_catalogue(powers, TODAY, cache=cache)
+        assert catalogue is not None
+        return [power.digest for power in make_edition(catalogue, "internal").powers()]
+
+    fresh = digests(None)
+    assert digests(cache) == fresh
+    monkeypatch.setattr(edition, "record_hash", lambda record: pytest.fail("a record's hash was worked out"))
+    assert digests(cache) == fresh and len(set(fresh)) == len(fresh) > 5
 
 
 def test_a_warm_load_parses_nothing_and_equals_a_fresh_one(tmp_path, monkeypatch):
@@ -96,8 +190,8 @@ def test_an_edited_file_is_read_again_and_its_old_entry_pruned(tmp_path):
     record.write_text(record.read_text(encoding="utf-8").replace("name: ", "name: 新", 1), encoding="utf-8")
     warm = outcome(powers, cache)
     assert warm == outcome(powers, None)
-    [(_, edited, _)] = [found for found in warm[1] if isinstance(found, tuple) and found[0] == EDITED]
-    assert edited["name"].startswith("新")
+    [(_, edited, _, _)] = [found for found in warm[1] if isinstance(found, tuple) and found[0] == EDITED]
+    assert edited.name.startswith("新")
     after = entries(cache)
     assert len(after) == len(before) and len(set(after) - set(before)) == 1
 

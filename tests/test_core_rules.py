@@ -10,7 +10,7 @@ import pytest
 from factory import department, power, write_catalogue
 
 from generator.core.model import Step
-from generator.core.rules import find_cycle, longest_path, reachable
+from generator.core.power_rules import find_cycle, longest_path, reachable
 from generator.core.validate import check_catalogue
 
 TODAY = dt.date(2026, 11, 22)
@@ -155,7 +155,7 @@ def test_every_problem_is_collected_not_just_the_first(tmp_path):
 
 def test_the_one_walk_for_plain_procedures_finds_what_the_full_rules_find(monkeypatch):
     """Random procedures (cycles, unreached steps, missing days, duplicate ids): the same problems either way."""
-    from generator.core import rules
+    from generator.core import power_rules as rules
     from generator.core.catalogue import Power
     from generator.core.model import PowerRecord
 

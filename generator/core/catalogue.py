@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.core.model import CatalogueRecord, Complaint, DepartmentRecord, PowerRecord, Supervisor
+from generator.core.problems import Problem
 from generator.core.yamlsafe import Parsed
 
 if TYPE_CHECKING:
@@ -22,6 +24,8 @@ class Power:
     record: PowerRecord
     path: str  # relative to the catalogue root, e.g. tjj/FX01TJ-CF-0001.yaml
     source: Parsed | None = None
+    own: tuple[Problem, ...] | None = None  # the problems of its own rules (power_rules.py), when the load knew them
+    record_hash: str = ""  # record_hash(record), when the load's cache knew it
 
     @property
     def code(self) -> str:
@@ -52,6 +56,11 @@ class Catalogue:
 
     def category_code(self, category: str) -> str | None:
         return self.record.category_codes().get(category)
+
+
+def record_hash(record: PowerRecord) -> str:
+    """The hash of all a power record holds (its JSON), of which an edition's power digest is made."""
+    return hashlib.sha256(record.model_dump_json().encode("utf-8")).hexdigest()
 
 
 def _merge(*layers: list) -> list:

@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import Literal
 
 from generator.core.attachments import Attachment, attachments_of
-from generator.core.catalogue import Catalogue, complaints_for, supervision_for
+from generator.core.catalogue import Catalogue, complaints_for, record_hash, supervision_for
 from generator.core.laws import Law
 from generator.core.model import CatalogueRecord, Complaint, DepartmentRecord, PowerRecord, Supervisor
 
@@ -38,6 +38,7 @@ class EditionPower:
     supervision: list[Supervisor]
     complaints: list[Complaint]
     attachments: tuple[Attachment, ...] = ()  # the checked files its materials name (never a withheld power's)
+    record_hash: str = ""  # record_hash(record) when known (the load's cache keeps it), else worked out for digest
 
     @property
     def code(self) -> str:
@@ -53,7 +54,7 @@ class EditionPower:
 def _digest(power: EditionPower, known: dict[int, str]) -> str:
     """A power's digest; known holds the JSON of the shared models already written, by id (a department, the
     catalogue's and the departments' supervisors and complaints are each shared by many powers)."""
-    texts = [power.dept_slug, power.record.model_dump_json()]
+    texts = [power.dept_slug, power.record_hash or record_hash(power.record)]
     for part in [power.department, *power.supervision, "", *power.complaints]:
         if isinstance(part, str):
             texts.append(part)
@@ -113,7 +114,7 @@ def make_edition(catalogue: Catalogue, kind: EditionKind = "public") -> Edition:
             sup = supervision_for(catalogue.record, dept.record, rec)
             com = complaints_for(catalogue.record, dept.record, rec)
             files = attachments_of(catalogue.root, dept.slug, rec) if catalogue.root else ()
-            out.powers.append(EditionPower(rec, dept.slug, dept.record, sup, com, files))
+            out.powers.append(EditionPower(rec, dept.slug, dept.record, sup, com, files, power.record_hash))
         departments.append(out)
     laws = catalogue.laws.by_name() if catalogue.laws else {}
     return Edition(kind, catalogue.record, departments, laws)

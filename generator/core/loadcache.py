@@ -7,6 +7,11 @@ reads, which marshal cannot hold, are kept beside the data by location, as plain
 kept: a file YAML rejects is read again each time, so that its problems are exactly those of a fresh read, and so is a
 file holding a value the cache could not give back exactly. A save keeps the entries asked for since the cache was
 opened and no others; it writes a temporary file and renames it, so that a killed build leaves the old cache whole.
+
+A power file that validates without a problem is kept whole instead of parsed: its record (as the JSON of the fields
+it sets, which gives the record back exactly, or it is not kept so), its positions (unpacked only if a problem is
+found in it), the problems of the rules that read it alone (power_rules.py) and the hash of its record (of which the
+edition's digest is made): a rebuild then reads a record and runs those rules only for the files that changed.
 """
 
 from __future__ import annotations
@@ -17,15 +22,21 @@ import marshal
 import os
 import sys
 import tempfile
+import zlib
 from array import array
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pydantic_core
 import yaml
+from pydantic import ValidationError
 
+from generator.core.catalogue import Power, record_hash
 from generator.core.folders import running
+from generator.core.model import PowerRecord
 from generator.core.problems import Problem, problem
 from generator.core.yamlsafe import CutValue, Loc, Parsed, YamlRejected, parse_bytes
 
@@ -33,16 +44,20 @@ PARALLEL_FROM = 2_000  # below this many files, starting worker processes costs 
 CHUNK = 250  # files a worker parses before it sends them: bounds its memory; smaller chunks cost no measurable time
 LOAD_FOLDER = "load"  # under the build's cache
 LOAD_FILE = "parsed.marshal"
+POWER = b"p"  # before the key of a power file kept whole
 _CORE = Path(__file__).resolve().parent  # the code a parse is made of: the whole core, to be safe
 Typed = int | tuple[int | None, ...]  # a date as its ordinal; a datetime as its fields and UTC offset in seconds
+_RECORD = PowerRecord.__pydantic_validator__
+Job = tuple[str | Path, str]  # a file to read (its path) and its path as problems name it (relative to the catalogue)
 
 
-def read_file(job: tuple[Path, str]) -> tuple[bytes | None, Parsed | list[Problem]]:
+def read_file(job: Job) -> tuple[bytes | None, Parsed | list[Problem]]:
     """The parse of the file (path, rel), or the problems that kept it from being read, with the cache key of
     the bytes parsed (None when they could not be read)."""
     path, rel = job
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as file:
+            raw = file.read()
     except OSError as exc:
         return None, [problem("E002", rel, detail=f"无法读取文件({exc.strerror})")]
     try:
@@ -51,7 +66,7 @@ def read_file(job: tuple[Path, str]) -> tuple[bytes | None, Parsed | list[Proble
         return key_of(raw), exc.problems
 
 
-def read_files(jobs: list[tuple[Path, str]]) -> Iterator[tuple[bytes | None, Parsed | list[Problem]]]:
+def read_files(jobs: list[Job]) -> Iterator[tuple[bytes | None, Parsed | list[Problem]]]:
     """read_file of many files, in order; a large catalogue is spread over every core (parsing is most of a load).
 
     The outcomes come as the workers finish them, so that the caller validates while the rest is parsed."""
@@ -63,23 +78,36 @@ def read_files(jobs: list[tuple[Path, str]]) -> Iterator[tuple[bytes | None, Par
         yield from pool.map(read_file, jobs, chunksize=CHUNK)
 
 
-def parse_files(jobs: list[tuple[Path, str]], cache: ParseCache | None) -> Iterator[Parsed | list[Problem]]:
+def parse_files(jobs: list[Job], cache: ParseCache | None) -> Iterator[Parsed | list[Problem]]:
     """The outcome of each file, in order: those kept in the cache from it, the others parsed (and kept)."""
-    if cache is None:
-        yield from (outcome for _, outcome in read_files(jobs))
-        return
-    keys = [_key_of_file(path) for path, _ in jobs] if cache.kept else [None] * len(jobs)
-    fresh = read_files([job for job, key in zip(jobs, keys, strict=True) if key not in cache.kept])
-    for key in keys:
-        found = cache.get(key) if key in cache.kept else None
-        if found is None:
-            key, found = next(fresh)
-            if key is not None and isinstance(found, Parsed):
-                cache.put(key, found)
+    for key, found, fresh in outcomes(jobs, cache):
+        if fresh and cache is not None and key is not None and isinstance(found, Parsed):
+            cache.put(key, found)
         yield found
 
 
-def _key_of_file(path: Path) -> bytes | None:
+Outcome = tuple[bytes | None, Power | Parsed | list[Problem], bool]
+
+
+def outcomes(jobs: list[Job], cache: ParseCache | None, powers: bool = False) -> Iterator[Outcome]:
+    """The outcome of each file, in order, with the key of its bytes and whether it is fresh (the caller keeps those)
+    or from the cache; with powers, what the cache gives may be a power file kept whole."""
+    if cache is None:
+        yield from ((key, found, True) for key, found in read_files(jobs))
+        return
+    keys = [_key_of_file(path) for path, _ in jobs] if cache.kept else [None] * len(jobs)
+    kept = [cache.has(key, powers) for key in keys]
+    fresh = read_files([job for job, known in zip(jobs, kept, strict=True) if not known])
+    for key, known, (_, rel) in zip(keys, kept, jobs, strict=True):
+        if not known:
+            yield *next(fresh), True
+        elif powers and POWER + key in cache.kept:
+            yield key, cache.power(key, rel), False
+        else:
+            yield key, cache.get(key), False
+
+
+def _key_of_file(path: str | Path) -> bytes | None:
     """The cache key of a file's bytes; None when it cannot be read (its parse then says why)."""
     try:
         with open(path, "rb", buffering=0) as file:  # unbuffered: a third faster for small files read whole
@@ -89,8 +117,9 @@ def _key_of_file(path: Path) -> bytes | None:
 
 
 def code_digest() -> str:
-    """The hash of what a parse is made of besides the bytes: the core's code, PyYAML, Python and marshal's format."""
-    versions = f"{sys.version}|{marshal.version}|{yaml.__version__}|{yaml.__with_libyaml__}"
+    """The hash of what a parse is made of besides the bytes: the core's code, PyYAML, Python, marshal's format and
+    pydantic's core (which validates the records kept whole)."""
+    versions = f"{sys.version}|{marshal.version}|{yaml.__version__}|{yaml.__with_libyaml__}|{pydantic_core.__version__}"
     digest = hashlib.sha256(versions.encode())
     for path in sorted(_CORE.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -119,6 +148,36 @@ class ParseCache:
         except (OSError, EOFError, ValueError, TypeError):
             return {}
         return entries if version == self.version and isinstance(entries, dict) else {}
+
+    def has(self, key: bytes | None, powers: bool = False) -> bool:
+        """Whether the file whose bytes have this key is kept: its parse, or (with powers) its power."""
+        return key is not None and (key in self.kept or (powers and POWER + key in self.kept))
+
+    def power(self, key: bytes, rel: str) -> Power:
+        """The power of the power file rel whose bytes have this key, kept whole (see has())."""
+        blob = self.used[POWER + key] = self.kept[POWER + key]
+        record, positions, own, digest = marshal.loads(blob)
+        source = Parsed.later(partial(_unpack_positions, positions))
+        return Power(_RECORD.validate_json(record), rel, source, tuple(Problem(rel, *p) for p in own), digest)
+
+    def put_power(self, key: bytes, power: Power) -> bool:
+        """Keep a fresh power whole, with the problems of its own rules; whether it could be (not when its record
+        would not come back exactly, or the file has cut values: its parse is to be kept then)."""
+        assert power.own is not None and power.source is not None, "a power is kept with its own problems"
+        record = power.record.model_dump_json(exclude_unset=True)
+        try:
+            back = _RECORD.validate_json(record)
+        except ValidationError:
+            return False
+        if power.source.cut or back != power.record:  # the same values; the same fields set, as the JSON has them
+            return False
+        own = [(p.line, p.column, p.code, p.message, p.field) for p in power.own]
+        marks, parts = power.source.marks, power.source.parts
+        positions = zlib.compress(marshal.dumps((marks.typecode, marks.tobytes(), parts)), 1)  # a third the size
+        power.record_hash = power.record_hash or record_hash(power.record)
+        self.used[POWER + key] = marshal.dumps((record.encode(), positions, own, power.record_hash))
+        self.added = True
+        return True
 
     def get(self, key: bytes) -> Parsed | None:
         """The parse of the file whose bytes have this key, if kept."""
@@ -173,9 +232,19 @@ def decode(blob: bytes) -> Parsed:
     typed = [(loc, _plain_to_typed(value)) for loc, value in plain]
     for loc, value in typed:
         _place(data, loc, value)
+    return Parsed(data, _marks(typecode, raw_marks), parts, [CutValue(*c) for c in cut], typed)
+
+
+def _unpack_positions(packed: bytes) -> tuple[array[int], list[str | int]]:
+    """The marks and parts of a power kept whole."""
+    typecode, raw_marks, parts = marshal.loads(zlib.decompress(packed))
+    return _marks(typecode, raw_marks), parts
+
+
+def _marks(typecode: str, raw: bytes) -> array[int]:
     marks = array(typecode)
-    marks.frombytes(raw_marks)
-    return Parsed(data, marks, parts, [CutValue(*c) for c in cut], typed)
+    marks.frombytes(raw)
+    return marks
 
 
 def _place(data: Any, loc: Loc, value: Any) -> None:

@@ -20,8 +20,9 @@ from generator.core.catalogue import Catalogue, Department, Power
 from generator.core.fieldnames import description_of, dotted, title_of, unknown_key_hint
 from generator.core.laws import LAWS_FILE, Laws, LawsRecord
 from generator.core.ledger import LEDGER_FILE, Ledger, LedgerRecord
-from generator.core.loadcache import ParseCache, parse_files, read_file
+from generator.core.loadcache import Job, Outcome, ParseCache, outcomes, parse_files, read_file
 from generator.core.model import CatalogueRecord, DepartmentRecord, PowerRecord, Record
+from generator.core.power_rules import own_problems
 from generator.core.problems import Problem, Report, problem
 from generator.core.yamlsafe import Parsed
 from generator.core.yamlsyntax import SHOWN, shorten
@@ -164,9 +165,25 @@ class Reader:
     def __init__(self, cache: ParseCache | None = None) -> None:
         self.cache = cache
 
-    def parse(self, jobs: list[tuple[Path, str]]) -> Iterator[Parsed | list[Problem]]:
+    def parse(self, jobs: list[Job]) -> Iterator[Parsed | list[Problem]]:
         """The outcome of each file, in order."""
         return parse_files(jobs, self.cache)
+
+    def powers(self, jobs: list[Job]) -> Iterator[Outcome]:
+        """The outcome of each power file, in order, with its key and whether it is fresh: a power kept whole, or a
+        parse to validate (and keep(), when fresh)."""
+        return outcomes(jobs, self.cache, powers=True)
+
+    def keep(self, key: bytes | None, outcome: Parsed | list[Problem], power: Power | None) -> None:
+        """Keep a fresh power file in the cache: whole (with its own rules' problems) when it validated as power,
+        else its parse, so that its problems are found again exactly."""
+        if self.cache is None or key is None or not isinstance(outcome, Parsed):
+            return
+        if power is not None:
+            power.own = tuple(own_problems(power))
+            if self.cache.put_power(key, power):
+                return
+        self.cache.put(key, outcome)
 
     def record(self, model: type[R], path: Path, rel: str, report: Report) -> tuple[R | None, Parsed | None]:
         """Read and validate one file."""
@@ -215,23 +232,34 @@ class _Walker:
         self.report.add(problem("E009", self.rel(path), target=target))
         return False
 
-    def entries(self, folder: Path) -> list[Path]:
-        """The entries of folder but hidden ones and symlinks leading out, sorted; whether each is a folder or a
-        file is remembered from the listing (a symlink's target is looked at)."""
+    def listing(self, folder: Path) -> list[tuple[str, str]]:
+        """The names of the entries of folder but hidden ones and symlinks leading out, sorted, each with its kind
+        from the listing: "d" for a folder, "f" for a file, "" for neither (a symlink's target is looked at)."""
         found = []
         with os.scandir(folder) as listed:
             for entry in listed:
-                if entry.name.startswith("."):
+                name = entry.name
+                if name.startswith("."):
                     continue
-                path, link = folder / entry.name, entry.is_symlink()
-                if link and not self.allowed(path):
-                    continue
-                if path.is_dir() if link else entry.is_dir(follow_symlinks=False):
-                    self.dirs.add(path)
-                elif path.is_file() if link else entry.is_file(follow_symlinks=False):
-                    self.files.add(path)
-                found.append(path)
-        return sorted(found, key=_name)
+                if entry.is_symlink():
+                    path = folder / name
+                    if not self.allowed(path):
+                        continue
+                    kind = _kind(path.is_dir(), path.is_file())
+                else:
+                    kind = _kind(entry.is_dir(follow_symlinks=False), entry.is_file(follow_symlinks=False))
+                found.append((name, kind))
+        return sorted(found)
+
+    def entries(self, folder: Path) -> list[Path]:
+        """The entries of folder that listing() gives; whether each is a folder or a file is remembered."""
+        found = []
+        for name, kind in self.listing(folder):
+            path = folder / name
+            if kind:
+                (self.dirs if kind == "d" else self.files).add(path)
+            found.append(path)
+        return found
 
     def is_dir(self, path: Path) -> bool:
         """For a path entries() gave: whether it is a folder."""
@@ -239,13 +267,17 @@ class _Walker:
 
     def yaml_file(self, path: Path) -> bool:
         """For a path entries() gave: whether it is a .yaml file (a .yml one is reported)."""
-        if path.suffix == ".yml":
-            self.report.add(problem("E016", self.rel(path)))
-        return path.suffix == ".yaml" and path in self.files
+        return self.yaml_name(path.parent, path.name, "f" if path in self.files else "")
+
+    def yaml_name(self, folder: Path, name: str, kind: str) -> bool:
+        """For an entry listing() gave: whether it is a .yaml file (a .yml one is reported)."""
+        if name.endswith(".yml"):
+            self.report.add(problem("E016", self.rel(folder / name)))
+        return name.endswith(".yaml") and kind == "f"
 
 
-def _name(path: Path) -> str:
-    return path.name
+def _kind(is_dir: bool, is_file: bool) -> str:
+    return "d" if is_dir else "f" if is_file else ""
 
 
 @contextmanager
@@ -288,9 +320,9 @@ def _load(root: Path, reader: Reader) -> tuple[Catalogue | None, Report]:
         if walker.is_dir(entry):
             dept = _load_department(entry, walker, reader, report)
             departments.append(dept)
-            files = _power_files(entry, walker)
-            dept.files = [walker.rel(path) for path in files]
-            power_files.extend((dept, path, rel) for path, rel in zip(files, dept.files, strict=True))
+            names, folder, under = _power_files(entry, walker), os.fspath(entry), walker.rel(entry)
+            dept.files = [f"{under}/{name}" for name in names]
+            power_files.extend((dept, f"{folder}/{name}", f"{under}/{name}") for name in names)
         elif walker.yaml_file(entry) and entry.name not in (CATALOGUE_FILE, LEDGER_FILE, LAWS_FILE):
             report.add(problem("E013", walker.rel(entry)))
     _load_powers(power_files, reader, report)
@@ -340,22 +372,28 @@ def _load_department(folder: Path, walker: _Walker, reader: Reader, report: Repo
     return dept
 
 
-def _power_files(folder: Path, walker: _Walker) -> list[Path]:
-    """The power files of a department folder; anything nested deeper is reported."""
+def _power_files(folder: Path, walker: _Walker) -> list[str]:
+    """The names of the power files of a department folder; anything nested deeper is reported."""
     found = []
-    for entry in walker.entries(folder):
-        if walker.is_dir(entry):
-            for nested in sorted(entry.rglob("*.yaml")):
+    for name, kind in walker.listing(folder):
+        if kind == "d":
+            for nested in sorted((folder / name).rglob("*.yaml")):
                 walker.report.add(problem("E013", walker.rel(nested)))
-        elif walker.yaml_file(entry) and entry.name != DEPARTMENT_FILE:
-            found.append(entry)
+        elif walker.yaml_name(folder, name, kind) and name != DEPARTMENT_FILE:
+            found.append(name)
     return found
 
 
-def _load_powers(files: list[tuple[Department, Path, str]], reader: Reader, report: Report) -> None:
+def _load_powers(files: list[tuple[Department, str, str]], reader: Reader, report: Report) -> None:
     jobs = [(path, rel) for _, path, rel in files]
     report.records += len(jobs)
-    for (dept, _, rel), outcome in zip(files, reader.parse(jobs), strict=True):
+    for (dept, _, rel), (key, outcome, fresh) in zip(files, reader.powers(jobs), strict=True):
+        if isinstance(outcome, Power):  # kept whole by the cache
+            dept.powers.append(outcome)
+            continue
         record = validate_parsed(PowerRecord, outcome, rel, report)
-        if record is not None:
-            dept.powers.append(Power(record, rel, outcome.without_data()))
+        power = None if record is None else Power(record, rel, outcome.without_data())
+        if fresh:
+            reader.keep(key, outcome, power)
+        if power is not None:
+            dept.powers.append(power)

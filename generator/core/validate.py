@@ -122,7 +122,9 @@ def _records_within(root: Path, parts: list[str]) -> int:
     walker = _Walker(root, Report())  # the loader's own rules; what it finds on the way, the load reported
     slugs = {part.split("/")[0] for part in parts}
     folders = [entry for entry in walker.entries(root) if entry.name in slugs and entry.is_dir()]
-    return sum(_within(walker.rel(f), parts) for folder in folders for f in _power_files(folder, walker))
+    return sum(
+        _within(f"{walker.rel(folder)}/{name}", parts) for folder in folders for name in _power_files(folder, walker)
+    )
 
 
 def check_paths(paths: list[Path], today: dt.date | None = None) -> Checked:

@@ -6,6 +6,7 @@ import codecs
 import re
 import sys
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -114,6 +115,23 @@ class Parsed:
     def without_data(self) -> Parsed:
         """The positions alone, once a record holds the content: most of a large catalogue's memory otherwise."""
         return replace(self, data=None, typed=[])
+
+    @classmethod
+    def later(cls, unpack: Callable[[], tuple[array[int], list[str | int]]]) -> Parsed:
+        """without_data() of a parse without cut values, whose marks and parts unpack() gives when first asked: the
+        load's cache keeps them for every record, and few are ever asked for."""
+        parsed = cls.__new__(cls)
+        parsed.__dict__.update(data=None, cut=[], typed=[], _unpack=unpack)
+        return parsed
+
+    def __getattr__(self, name: str) -> Any:
+        """The marks and parts of a parse made by later(), unpacked now (called only for a missing attribute)."""
+        unpack = self.__dict__.get("_unpack") if name in ("marks", "parts") else None
+        if unpack is None:
+            raise AttributeError(name)
+        self.marks, self.parts = unpack()
+        del self.__dict__["_unpack"]
+        return self.__dict__[name]
 
 
 class YamlRejected(GeneratorError):
