@@ -24,8 +24,8 @@ class Power:
     record: PowerRecord
     path: str  # relative to the catalogue root, e.g. tjj/FX01TJ-CF-0001.yaml
     source: Parsed | None = None
-    own: tuple[Problem, ...] | None = None  # the problems of its own rules (power_rules.py), when the load knew them
-    record_hash: str = ""  # record_hash(record), when the load's cache knew it
+    own: tuple[Problem, ...] | None = field(default=None, compare=False)  # its problems of power_rules.py, if known
+    record_hash: str = field(default="", compare=False)  # record_hash(record), when the load's cache knew it
 
     @property
     def code(self) -> str:

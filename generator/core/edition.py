@@ -38,7 +38,7 @@ class EditionPower:
     supervision: list[Supervisor]
     complaints: list[Complaint]
     attachments: tuple[Attachment, ...] = ()  # the checked files its materials name (never a withheld power's)
-    record_hash: str = ""  # record_hash(record) when known (the load's cache keeps it), else worked out for digest
+    record_hash: str = field(default="", compare=False)  # record_hash(record) when the load's cache kept it
 
     @property
     def code(self) -> str:
