@@ -16,8 +16,8 @@ from generator.outputs.pdf.split import compact, split_pages
 
 # WeasyPrint logs every CSS property it ignores; the sheets are ours, so only errors matter here.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
-# The garbage collector's thresholds while a document renders: WeasyPrint makes millions of small objects that
-# live as long as the document, few of them garbage in cycles, so at Python's (2000, 10, 10) the collector
+# The garbage collector's thresholds while a job runs (jobs.run_job): WeasyPrint makes millions of small objects
+# that live as long as the document, few of them garbage in cycles, so at Python's (2000, 10, 10) the collector
 # walks them again and again, a sixth of the CPU time of a sheet. A collection every 100,000 new objects, of the
 # oldest ones almost never, keeps what is reclaimed and costs next to nothing.
 RENDER_GC_THRESHOLD = (100_000, 50, 1000)
@@ -25,7 +25,7 @@ RENDER_GC_THRESHOLD = (100_000, 50, 1000)
 
 @contextmanager
 def rare_collections() -> Iterator[None]:
-    """Collect garbage seldom (RENDER_GC_THRESHOLD) while rendering and splitting, then as before."""
+    """Collect garbage seldom (RENDER_GC_THRESHOLD) within the block (a job's rendering, splitting and joining)."""
     before = gc.get_threshold()
     gc.set_threshold(*RENDER_GC_THRESHOLD)
     try:
@@ -63,7 +63,6 @@ def page_ranges(anchors: list[set[str]], starts: tuple[str, ...]) -> list[range]
     return [range(b, e) for b, e in zip(begins, ends, strict=True)]
 
 
-@rare_collections()
 def render_sheets(kind: str, sheets: Sequence[PowerSheet]) -> list[bytes]:
     """A file per sheet (kind "card" or "poster"): one document holding them all, each on pages of its own,
     split afterwards."""
@@ -74,14 +73,12 @@ def render_sheets(kind: str, sheets: Sequence[PowerSheet]) -> list[bytes]:
     return split_pages(pdf, page_ranges(anchors, starts), [sheet_title(kind, s) for s in sheets])
 
 
-@rare_collections()
 def render_chapter(html: str) -> tuple[bytes, list[list[str]]]:
     """A booklet's chapter (chapter_html), and the anchors on each of its pages."""
     pdf, anchors = render_pdf(html, stylesheet("chapter"))
     return compact(pdf), [sorted(names) for names in anchors]
 
 
-@rare_collections()
 def render_frame(html: str) -> bytes:
     """A booklet's frame (booklet_html): cover, contents and numbered leaves."""
     return compact(render_pdf(html, stylesheet("booklet"))[0])
