@@ -6,8 +6,11 @@ A3 poster, all other text at least 10.5 pt (五号), and the seven elements stil
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
+from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
@@ -17,6 +20,7 @@ import pytest
 from generator.core.edition import make_edition
 from generator.core.validate import load_valid
 from generator.outputs.pdf import write_pdfs
+from generator.outputs.pdf.guide import FeeRow
 from generator.outputs.pdf.jobs import with_charts
 from generator.outputs.pdf.render import render_sheets
 from generator.outputs.pdf.writer import guide_sources, sheet_sources
@@ -139,3 +143,36 @@ def test_a_short_procedure_keeps_its_one_page_sheets(shapes, shape):
         pages = page_texts(sheet_file(shapes, shape, kind))
         assert len(pages) == 1, kind
         assert "段,共" not in pages[0]
+
+
+UNBROKEN = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789" * 2  # no break opportunity: only overflow-wrap can break it
+GUIDE_MARGIN_PT = 12 * 72 / 25.4  # guide.css: the page's side margins
+
+
+def test_long_text_wraps_inside_the_guide_s_fixed_columns(tmp_path):
+    """The guide's tables have fixed column widths (guide.css): a long word wraps inside its cell, drawn over
+    no other text and printed whole, and nothing runs into the page's margins."""
+    source = guide_sources(make_edition(load_valid(SAMPLE), "public"))[0]
+    guide = source.sheet
+    step = dataclasses.replace(guide.steps[0], name=f"受理{UNBROKEN}", post=UNBROKEN, days=UNBROKEN, next=[UNBROKEN])
+    material = dataclasses.replace(guide.materials[0], name=UNBROKEN, form=UNBROKEN, copies=UNBROKEN, where=UNBROKEN)
+    fee = FeeRow(UNBROKEN, UNBROKEN, UNBROKEN)
+    long = dataclasses.replace(guide, steps=[step, *guide.steps[1:]], materials=[material], fees=[fee])
+    pdf = render_sheets("guide", with_charts("guide", [dataclasses.replace(source, sheet=long)], tmp_path))[0]
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        chars = [
+            (page.page_number, c)
+            for page in document.pages
+            for c in page.chars
+            if not c["text"].isspace() and abs(abs(c["matrix"][0]) - PAGE_SCALE) < 1e-6  # the page's, not the chart's
+        ]
+        width = document.pages[0].width
+    assert all(c["x0"] >= GUIDE_MARGIN_PT - 0.5 and c["x1"] <= width - GUIDE_MARGIN_PT + 0.5 for _, c in chars)
+    lines: dict[tuple[int, int], list[dict]] = {}
+    for page, c in chars:
+        lines.setdefault((page, round(c["top"])), []).append(c)
+    for line in lines.values():
+        line.sort(key=lambda c: c["x0"])
+        assert all(b["x0"] >= a["x1"] - 0.5 for a, b in pairwise(line)), "text drawn over text"
+    printed = Counter(c["text"] for _, c in chars)
+    assert all(printed[ch] >= 11 * UNBROKEN.count(ch) for ch in set(UNBROKEN))  # the 11 long texts, whole

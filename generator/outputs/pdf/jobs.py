@@ -22,7 +22,7 @@ from generator.outputs.pdf.guide import GuideSheet
 from generator.outputs.pdf.html import chapter_html
 from generator.outputs.pdf.join import join
 from generator.outputs.pdf.pages import LEAST_PT, chart_parts, pages, whole_fits
-from generator.outputs.pdf.render import render_chapter, render_frame, render_sheets
+from generator.outputs.pdf.render import rare_collections, render_chapter, render_frame, render_sheets
 
 # How a chart too long to print whole is cut, tried in this order: the poster's rows left to right, then columns
 # top to bottom; the card's columns, then rows. Each in 2, 3 ... parts, at most MOST_PARTS.
@@ -138,7 +138,8 @@ class BookletJob:
 
 
 def run_job(job: Job) -> list[bytes]:
-    return job.run()
+    with rare_collections():
+        return job.run()
 
 
 class Workers:
