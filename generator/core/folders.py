@@ -1,5 +1,7 @@
 """Folders that builds and previews leave behind: whether their process still runs, and removing them without
-waiting. Removing a site of many thousand pages takes tens of seconds on a busy disk; nothing should wait for it."""
+waiting. Removing a site of many thousand pages takes tens of seconds on a busy disk; nothing should wait for it.
+And the two ways every cache folder of the outputs is kept: files written whole or not at all, and pruned to what a
+build used."""
 
 from __future__ import annotations
 
@@ -33,3 +35,19 @@ def remove_in_background(folder: Path) -> None:
         close_fds=True,
         **detached,
     )
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write data to path whole or not at all: into a partial file beside it, renamed over it (a killed build leaves
+    only the partial file, which the folder's next keep_only removes)."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def keep_only(folder: Path, used: set[str]) -> None:
+    """Remove every file of folder whose name is not in used: what this build did not use, and partial files."""
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.name not in used:
+                path.unlink(missing_ok=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from feedgen import version as feedgen_version
 from lxml import etree
 
 from generator.core.edition import Edition, EditionDepartment, EditionPower
+from generator.core.folders import keep_only, write_atomic
 from generator.outputs.codehash import outputs_digest
 
 FOLDER = "feeds"  # under the build's cache
@@ -69,14 +69,10 @@ class KeptFeeds:
         except (FileNotFoundError, ValueError):
             made = make()
             self.folder.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f".{key}.{os.getpid()}.part")
-            partial.write_bytes(json.dumps(made[1]).encode() + b"\n" + made[0])
-            os.replace(partial, path)
+            write_atomic(path, json.dumps(made[1]).encode() + b"\n" + made[0])
             return made
 
     def prune(self) -> None:
         """Remove the feeds this build did not use (and what a killed build left)."""
-        if self.folder is not None and self.folder.is_dir():
-            for path in self.folder.iterdir():
-                if path.name not in self.used:
-                    path.unlink(missing_ok=True)
+        if self.folder is not None:
+            keep_only(self.folder, self.used)

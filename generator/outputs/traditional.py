@@ -20,6 +20,7 @@ from pathlib import Path
 import opencc
 
 from generator.core.edition import Edition
+from generator.core.folders import keep_only, write_atomic
 from generator.outputs import wording
 
 FORMAT = "hant-1"  # bump when what a cached page holds changes
@@ -69,13 +70,13 @@ def write_traditional(
                     if path.suffix == ".html"
                     else converter.convert(text)
                 )
-                _write_atomic(cached, done.encode("utf-8"))
+                write_atomic(cached, done.encode("utf-8"))
             used.add(cached.name)
             _link(cached, out)
             advance(1 if path.suffix == ".html" else 0)
         else:
             _link(path, out)
-    _prune(cache, used)
+    keep_only(cache, used)
     return sum(1 for name in used if name.endswith(".html"))
 
 
@@ -134,19 +135,6 @@ def _key(common: hashlib._Hash, data: bytes) -> str:
     digest = common.copy()
     digest.update(data)
     return digest.hexdigest()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
-
-
-def _prune(cache: Path, used: set[str]) -> None:
-    """Keep only the converted pages this build used."""
-    for path in cache.iterdir():
-        if path.name not in used:
-            path.unlink(missing_ok=True)
 
 
 def _link(source: Path, target: Path) -> None:

@@ -8,11 +8,11 @@ byte as when every item is made anew. Without a cache folder (tests, the preview
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from generator.core.edition import Edition, EditionPower
+from generator.core.folders import keep_only, write_atomic
 from generator.outputs.codehash import outputs_digest
 
 FOLDER = "opendata"  # under the build's cache
@@ -53,14 +53,10 @@ class Runs:
         except FileNotFoundError:
             data = make(powers)
             self.folder.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f".{name}.{os.getpid()}.part")
-            partial.write_bytes(data)
-            os.replace(partial, path)
+            write_atomic(path, data)
             return data
 
     def prune(self) -> None:
         """Remove the runs no download of this build used (and what a killed build left)."""
-        if self.folder is not None and self.folder.is_dir():
-            for path in self.folder.iterdir():
-                if path.name not in self.used:
-                    path.unlink(missing_ok=True)
+        if self.folder is not None:
+            keep_only(self.folder, self.used)

@@ -26,6 +26,7 @@ from jinja2 import Environment, nodes
 from pydantic import BaseModel
 
 from generator.core.edition import Edition, EditionPower
+from generator.core.folders import write_atomic
 from generator.outputs.codehash import outputs_digest
 
 SITE = "site"  # the name every page template knows the site by
@@ -183,7 +184,7 @@ class KeptPages:
             return path.read_bytes().decode("utf-8")
         except OSError:
             text = self._render(template, root, self.page_site, values)
-            _write_atomic(path, text.encode("utf-8"))
+            write_atomic(path, text.encode("utf-8"))
             return text
 
     def key(self, template: str, root: str, values: dict[str, object]) -> str:
@@ -208,8 +209,3 @@ class KeptPages:
             if path.suffix != ".md" or path.stem not in self.used:
                 path.unlink(missing_ok=True)
 
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
-    partial.write_bytes(data)
-    os.replace(partial, path)

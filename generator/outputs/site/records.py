@@ -21,6 +21,7 @@ from pathlib import Path
 
 from generator.core.edition import Edition, EditionPower
 from generator.core.model import CatalogueRecord
+from generator.core.folders import write_atomic
 from generator.outputs.codehash import outputs_digest
 from generator.outputs.flowchart import chart_label, dot_source, render_svgs
 from generator.outputs.flowchart.render import chart_digest, prune_cache
@@ -133,15 +134,10 @@ def run_job(job: Job) -> dict[str, str]:
     for power, key in zip(job.powers, job.keys, strict=True):
         markdown = power_page(env, power, charts.get(power.code), job.category_codes, job.catalogue)
         html = job.shell.fill(parse_page(f"powers/{power.code}/index.md", markdown))
-        _write_atomic(job.page_cache / f"{key}.html", html.encode("utf-8"))
+        write_atomic(job.page_cache / f"{key}.html", html.encode("utf-8"))
     pairs = zip(job.powers, job.keys, strict=True)
     return {key: chart_digest(sources[p.code]) if p.code in sources else "" for p, key in pairs}
 
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
 
 
 def _link(cached: str, folder: str) -> int:
@@ -163,6 +159,6 @@ def _prune(page_cache: Path, held: set[str], chart_cache: Path, used: dict[str, 
         stem, _, suffix = name.rpartition(".")
         if name != MANIFEST and (stem not in used or suffix != "html"):
             (page_cache / name).unlink(missing_ok=True)
-    _write_atomic(page_cache / MANIFEST, json.dumps(used, sort_keys=True).encode("utf-8"))
+    write_atomic(page_cache / MANIFEST, json.dumps(used, sort_keys=True).encode("utf-8"))
     if chart_cache.is_dir():
         prune_cache(chart_cache, set(used.values()))
